@@ -1,0 +1,113 @@
+"""Run sizes for every experiment, in one table.
+
+Three profiles:
+
+* ``smoke`` -- seconds per notebook; proves the plumbing (tests run every notebook at this size).
+* ``book``  -- what the published book shows; the whole book regenerates in at most 40 minutes on a
+  2-core machine.
+* ``paper`` -- the papers' own trial counts, iterations and grids, however long that takes.
+
+Every experiment reads its sizes with :func:`sizes`; nothing else hard-codes them.  Each entry also
+names what the paper itself used (``paper`` profile), so captions can print both.
+"""
+
+from __future__ import annotations
+
+PROFILES = ("smoke", "book", "paper")
+DEFAULT_PROFILE = "book"
+
+# experiment name -> profile -> sizes.  Chapters add their own block; keep the keys of the three
+# profiles identical within a block (a test checks it).
+SIZES: dict[str, dict[str, dict]] = {
+    "intro.latch_map": {
+        "smoke": {"weights": (0.5, 1.0, 2.0), "grid": 41, "steps": 5},
+        "book": {"weights": (0.5, 1.0, 1.5, 3.0), "grid": 401, "steps": 12},
+        "paper": {
+            "weights": (0.5, 1.0, 1.5, 3.0),
+            "grid": 401,
+            "steps": 12,
+        },  # an illustration: no paper size
+    },
+    # --- theorems (chapter "The theorems") ---
+    # The theory has no experimental protocol of its own: "paper" = finer grids and more runs.
+    "theorems.attractors": {
+        "smoke": {"weights": 21, "inputs": 12, "escape_steps": 300, "bisection": 25},
+        "book": {"weights": 121, "inputs": 60, "escape_steps": 3000, "bisection": 40},
+        "paper": {"weights": 401, "inputs": 200, "escape_steps": 20000, "bisection": 50},
+    },
+    "theorems.basins": {
+        "smoke": {"grid_1d": 101, "grid_2d": 41, "steps": 40, "ball_steps": 20, "balls": 4},
+        "book": {"grid_1d": 1201, "grid_2d": 181, "steps": 80, "ball_steps": 40, "balls": 64},
+        "paper": {"grid_1d": 4001, "grid_2d": 401, "steps": 200, "ball_steps": 60, "balls": 256},
+    },
+    "theorems.theorem3": {
+        "smoke": {"runs": 20, "steps": 30},
+        "book": {"runs": 2000, "steps": 200},
+        "paper": {"runs": 20000, "steps": 500},
+    },
+    "theorems.decay": {
+        "smoke": {"runs": 8, "steps": 40},
+        "book": {"runs": 200, "steps": 500},
+        "paper": {"runs": 2000, "steps": 500},
+    },
+    "theorems.eq4": {
+        "smoke": {"runs": 8, "steps": 30},
+        "book": {"runs": 200, "steps": 100},
+        "paper": {"runs": 2000, "steps": 100},
+    },
+    "theorems.hochreiter": {
+        "smoke": {"nets": 8, "units": 10, "steps": 40},
+        "book": {"nets": 200, "units": 10, "steps": 120},
+        "paper": {"nets": 2000, "units": 10, "steps": 200},
+    },
+    "theorems.dilemma": {
+        "smoke": {"weights": 8, "runs": 50, "steps": 20, "noise": (0.2,)},
+        "book": {"weights": 36, "runs": 1000, "steps": 50, "noise": (0.05, 0.2, 0.5)},
+        "paper": {"weights": 71, "runs": 10000, "steps": 50, "noise": (0.05, 0.1, 0.2, 0.5, 1.0)},
+    },
+    # --- end theorems ---
+    # --- minimal_task (chapter "The minimal task") ---
+    # --- end minimal_task ---
+}
+
+
+def check_profile(profile: str) -> str:
+    """Return ``profile`` if it is a known profile, else raise a ``ValueError`` listing the valid ones."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; valid profiles: {', '.join(PROFILES)}")
+    return profile
+
+
+def sizes(experiment: str, profile: str = DEFAULT_PROFILE) -> dict:
+    """The sizes of ``experiment`` at ``profile`` (a fresh copy: callers may modify it)."""
+    check_profile(profile)
+    if experiment not in SIZES:
+        raise KeyError(
+            f"unknown experiment {experiment!r}; experiments with sizes: {', '.join(sorted(SIZES))}"
+        )
+    return dict(SIZES[experiment][profile])
+
+
+def scale_note(experiment: str, profile: str, keys: tuple[str, ...] | None = None) -> str:
+    """One line for a caption: the sizes used here beside the paper's, e.g.
+    ``"runs per cell 18 (paper 18), epochs 100 (paper 100)"``."""
+    ours, paper = sizes(experiment, profile), sizes(experiment, "paper")
+    keys = keys or tuple(ours)
+    parts = []
+    for k in keys:
+        label = k.replace("_", " ")
+        if ours[k] == paper[k]:
+            parts.append(f"{label} {_fmt(ours[k])} (= paper)")
+        else:
+            parts.append(f"{label} {_fmt(ours[k])} (paper {_fmt(paper[k])})")
+    return f"[{profile} profile] " + ", ".join(parts)
+
+
+def _fmt(v) -> str:
+    if isinstance(v, (tuple, list)):
+        if len(v) > 6:
+            return f"{len(v)} values in [{_fmt(min(v))}, {_fmt(max(v))}]"
+        return "(" + ", ".join(_fmt(x) for x in v) + ")"
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)

@@ -1,0 +1,95 @@
+"""Checks on the built HTML (`jupyter-book build`), run by `make test` after the build."""
+
+import json
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from longdeps import claims
+from longdeps.notebooks import BOOK, ROOT, toc_files
+
+pytestmark = pytest.mark.built
+HTML = ROOT / "_build" / "html"
+
+
+def page(name: str) -> BeautifulSoup:
+    path = HTML / f"{name}.html"
+    assert path.exists(), f"{path} was not built (run `make html`)"
+    return BeautifulSoup(path.read_text(), "html.parser")
+
+
+@pytest.mark.parametrize("name", toc_files())
+def test_every_chapter_page_exists_without_execution_errors(name):
+    soup = page(name)
+    assert soup.find("h1"), f"{name}: no title"
+    text = soup.get_text()
+    for marker in ("Traceback (most recent call last)", "Error executing notebook", "nbclient.exceptions"):
+        assert marker not in text, f"{name}: {marker}"
+    assert not soup.select(".output.traceback, .output.stderr .ansi-red-fg")
+
+
+@pytest.mark.parametrize("name", [f for f in toc_files() if (ROOT / f"{f}.ipynb").exists()])
+def test_every_figure_image_is_non_empty(name):
+    soup = page(name)
+    for img in soup.select("img"):
+        src = img.get("src", "")
+        if src.startswith("data:"):
+            assert len(src) > 200, f"{name}: tiny inline image"
+            continue
+        if src.startswith(("http:", "https:")):
+            continue
+        path = (HTML / name).parent / src
+        assert path.exists() and path.stat().st_size > 1000, f"{name}: empty or missing image {src}"
+
+
+def test_intro_has_its_figure_and_math():
+    soup = page("book/intro")
+    figures = [i for i in soup.select("img") if "_images" in i.get("src", "")]
+    assert figures, "the introduction's computed figure is missing"
+    assert soup.select(".math"), "no math on the introduction page"
+
+
+def test_mathjax_is_served_locally():
+    soup = page("book/intro")
+    srcs = [s.get("src", "") for s in soup.select("script")]
+    mathjax = [s for s in srcs if "mathjax" in s.lower()]
+    assert mathjax and all(not s.startswith("http") for s in mathjax), mathjax
+    assert (HTML / "_static" / "mathjax" / "tex-chtml.js").exists()
+
+
+def test_scorecard_tables_are_present_and_agree_with_the_results():
+    soup = page("book/scorecard")
+    tables = soup.select("table.longdeps-table")
+    assert len(tables) == 2, "expected the verdict counts and the claims table"
+    rows = claims.scorecard_rows(BOOK / "results")
+    counts = claims.verdict_counts(rows)
+    last = [td.get_text() for td in tables[0].select("tbody tr")[-1].select("td")]
+    assert last[0] == "all" and int(last[-1]) == len(rows)
+    assert [int(x) for x in last[1:-1]] == [counts[v] for v in claims.VERDICTS]
+    claim_rows = [r for r in tables[1].select("tbody tr") if "group" not in (r.get("class") or [])]
+    assert len(claim_rows) == len(rows)
+    for payload in claims.load_results(BOOK / "results").values():
+        for c in payload["claims"]:
+            assert c["ours"] in tables[1].get_text(), c["id"]
+
+
+def test_status_page_lists_run_times():
+    text = page("book/status").get_text()
+    assert re.search(r"total\s*[\d.]+ s", text)
+
+
+def test_notebook_downloads_are_offered():
+    soup = page("book/intro")
+    assert soup.find(string=re.compile(r"\.ipynb")) or soup.select('a[href$=".ipynb"]')
+
+
+def test_results_files_are_valid_json():
+    for path in (BOOK / "results").glob("*.json"):
+        json.loads(path.read_text())
+
+
+def test_no_page_outside_the_toc_was_built():
+    built = {p.relative_to(HTML).with_suffix("").as_posix() for p in HTML.rglob("*.html")}
+    allowed = set(toc_files()) | {"index", "genindex", "search"}
+    assert not (built - allowed - {p for p in built if p.startswith("_")}), built - allowed

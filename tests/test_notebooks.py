@@ -1,0 +1,97 @@
+"""Every notebook of the table of contents: well formed, committed with outputs, runs at the smoke
+profile, and its recorded claims agree with its printed output."""
+
+import json
+import os
+
+import nbformat
+import pytest
+
+from longdeps import claims
+from longdeps.notebooks import BOOK, ROOT, toc_files, toc_notebooks
+
+NOTEBOOKS = toc_notebooks()
+IDS = [nb.stem for nb in NOTEBOOKS]
+
+
+def test_toc_files_exist():
+    for f in toc_files():
+        assert (ROOT / f"{f}.ipynb").exists() or (ROOT / f"{f}.md").exists(), f
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=IDS)
+def test_parameters_cell_holds_only_the_profile(nb_path):
+    nb = nbformat.read(nb_path, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"{nb_path.name}: needs exactly one cell tagged 'parameters'"
+    assert tagged[0].source.strip() == 'profile = "book"'
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=IDS)
+def test_committed_with_book_outputs_and_no_errors(nb_path):
+    nb = nbformat.read(nb_path, as_version=4)
+    assert nb.metadata.get("papermill", {}).get("parameters", {}).get("profile") == "book", (
+        f"{nb_path.name} was not produced by `make regenerate` (papermill, book profile)"
+    )
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.execution_count is not None, f"{nb_path.name}: a code cell has no output"
+            assert all(o.output_type != "error" for o in cell.outputs), f"{nb_path.name}: stored error"
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=IDS)
+def test_runs_at_smoke_profile(nb_path, tmp_path, monkeypatch):
+    import papermill
+
+    monkeypatch.setenv("LONGDEPS_RECORD_DIR", str(tmp_path / "results"))
+    monkeypatch.setenv("LONGDEPS_CACHE", "off")
+    monkeypatch.setenv("LONGDEPS_PROGRESS", "0")
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    papermill.execute_notebook(
+        str(nb_path),
+        str(tmp_path / nb_path.name),
+        parameters={"profile": "smoke"},
+        kernel_name="python3",
+        cwd=str(nb_path.parent),
+        progress_bar=False,
+    )
+
+
+@pytest.mark.parametrize("nb_path", [p for p in NOTEBOOKS if p.stem not in ("scorecard", "status")])
+def test_chapters_carry_their_figures(nb_path):
+    """A non-inline matplotlib backend (e.g. MPLBACKEND=Agg) silently drops every figure."""
+    nb = nbformat.read(nb_path, as_version=4)
+    pngs = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})
+    ]
+    assert pngs, f"{nb_path.name} has no figure in its committed outputs"
+
+
+RESULT_FILES = sorted((BOOK / "results").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", RESULT_FILES, ids=[p.stem for p in RESULT_FILES])
+def test_recorded_claims_agree_with_the_chapter_output(path):
+    payload = json.loads(path.read_text())
+    assert payload["profile"] == "book"
+    nb_path = BOOK / f"{payload['chapter']}.ipynb"
+    assert nb_path.exists(), f"{path.name} has no chapter notebook"
+    text = "\n".join(
+        "".join(o.get("text", ""))
+        for c in nbformat.read(nb_path, as_version=4).cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "stream"
+    )
+    rows = [claims.Result(**c) for c in payload["claims"]]
+    assert claims.format_table(rows) in text, (
+        f"{path.name} disagrees with the claims printed by {nb_path.name}: run `make regenerate`"
+    )
+    registry = claims.load_all()
+    for c in payload["claims"]:
+        assert c["id"] in registry, f"{c['id']} recorded but not registered"
+        assert registry[c["id"]].judge(c["values"]) == c["verdict"], f"{c['id']}: rule changed since"
+
+
+def test_no_results_written_by_tests():
+    assert os.environ.get("LONGDEPS_RECORD_DIR") is None
