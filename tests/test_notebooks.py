@@ -67,6 +67,17 @@ def test_chapters_carry_their_figures(nb_path):
     assert pngs, f"{nb_path.name} has no figure in its committed outputs"
 
 
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=IDS)
+def test_explorers_are_unvalidated_and_left_out_of_the_html(nb_path):
+    """An explorer's output is a live widget: nbval must not compare it, and the static HTML (where
+    no kernel runs it) shows the canonical figure above it instead of an empty widget."""
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "_explorer(" in cell.source:
+            assert cell.source.lstrip().startswith("# NBVAL_IGNORE_OUTPUT"), cell.source[:80]
+            assert "remove-output" in cell.metadata.get("tags", []), cell.source[:80]
+
+
 RESULT_FILES = sorted((BOOK / "results").glob("*.json"))
 
 
