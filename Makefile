@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 PROFILE ?= book
 STAMP  := $(VENV)/.installed-$(shell cat requirements/lock.txt pyproject.toml | cksum | cut -d' ' -f1)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# One BLAS thread: the same sums in the same order on every machine (nbval compares printed numbers)
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
 
 .PHONY: book html venv test lint unit nbval check-html browser regenerate lock clean
 
@@ -39,7 +42,7 @@ unit: venv
 	LONGDEPS_CACHE=off $(BIN)/pytest tests -m "not built" -n 2 -q
 
 nbval: venv
-	LONGDEPS_CACHE=off LONGDEPS_PROGRESS=0 $(BIN)/pytest --nbval --nbval-current-env -p no:randomly \
+	LONGDEPS_CACHE=off LONGDEPS_PROGRESS=0 $(BIN)/pytest --nbval --nbval-current-env \
 	  -n 2 --dist loadfile -q $(shell $(BIN)/python -m longdeps.notebooks list)
 
 check-html: venv

@@ -31,5 +31,10 @@ def test_sizes_returns_a_copy():
 
 def test_scale_note_shows_paper_beside_ours():
     note = profiles.scale_note("intro.latch_map", "smoke", ("grid",))
-    assert note == "[smoke profile] grid 41 (paper 401)"
-    assert "(= paper)" in profiles.scale_note("intro.latch_map", "paper", ("grid",))
+    assert note == "[smoke profile] grid 41 (paper profile 401)"  # an illustration: no paper number
+    assert "(= paper profile)" in profiles.scale_note("intro.latch_map", "paper", ("grid",))
+
+
+def test_paper_protocol_keys_exist():
+    for experiment, keys in profiles.PAPER_PROTOCOL.items():
+        assert set(keys) <= set(profiles.SIZES[experiment]["paper"]), experiment

@@ -85,6 +85,8 @@ def regenerate(profile: str = "book", only: list[str] | None = None) -> None:
     out_dir = BOOK if profile == "book" else ROOT / "_build" / profile
     os.environ["LONGDEPS_RECORD_DIR"] = str(results_dir(profile))
     os.environ.setdefault("LONGDEPS_PROGRESS", "0")
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as under `make test`: same sums, same order
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.pop("MPLBACKEND", None)  # a non-inline backend would drop every figure from the outputs
     total = 0.0
     for nb in toc_notebooks():
