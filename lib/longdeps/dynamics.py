@@ -60,7 +60,9 @@ def _check_latch_weight(w, name: str = "w") -> np.ndarray:
     if w.size == 0:
         raise ValueError(f"{name} is empty")
     if not np.all(np.isfinite(w)) or np.any(w <= 1):
-        raise ValueError(f"{name} must be > 1 (two attractors exist only for w > 1), got min {name} = {w.min()}")
+        raise ValueError(
+            f"{name} must be > 1 (two attractors exist only for w > 1), got min {name} = {w.min()}"
+        )
     return w
 
 
@@ -121,8 +123,10 @@ def rnn_trajectory(a0: np.ndarray, W: np.ndarray, u: np.ndarray) -> np.ndarray:
     u = np.asarray(u, dtype=float)
     if u.ndim < 2 or u.shape[-2] == 0:
         raise ValueError(f"u must have shape (..., T, n) with T >= 1, got {u.shape}")
-    a = np.broadcast_to(np.asarray(a0, dtype=float), u.shape[:-2] + u.shape[-1:]).copy()
-    out = np.empty(u.shape[:-2] + (u.shape[-2] + 1, u.shape[-1]))
+    a0 = np.asarray(a0, dtype=float)
+    batch = np.broadcast_shapes(a0.shape[:-1], u.shape[:-2])
+    a = np.broadcast_to(a0, batch + u.shape[-1:]).copy()
+    out = np.empty(batch + (u.shape[-2] + 1, u.shape[-1]))
     out[..., 0, :] = a
     for t in range(u.shape[-2]):
         a = rnn_map(a, W) + u[..., t, :]
@@ -402,7 +406,8 @@ def neuron_contraction_on_ball(a_center, w, d: float) -> np.ndarray:
     M'(y) = w sech^2(y) is largest where |y| is smallest, so the max sits at the ball's point closest
     to 0.
     """
-    if d <= 0:
+    d = np.asarray(d, dtype=float)
+    if np.any(~(d > 0)):
         raise ValueError(f"d must be > 0, got {d!r}")
     a_center = np.asarray(a_center, dtype=float)
     closest = np.maximum(np.abs(a_center) - d, 0.0)
