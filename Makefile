@@ -42,7 +42,7 @@ unit: venv
 	LONGDEPS_CACHE=off $(BIN)/pytest tests -m "not built" -n 2 -q
 
 nbval: venv
-	LONGDEPS_CACHE=off LONGDEPS_PROGRESS=0 $(BIN)/pytest --nbval --nbval-current-env \
+	LONGDEPS_CACHE=off LONGDEPS_PROGRESS=0 $(BIN)/pytest --nbval --nbval-current-env --nbval-cell-timeout=1800 \
 	  -n 2 --dist loadfile -q $(shell $(BIN)/python -m longdeps.notebooks list)
 
 check-html: venv

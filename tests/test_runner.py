@@ -82,3 +82,17 @@ def test_divergence_is_data_not_a_crash():
 
     out = runner.run_trials("t.div", diverging, 2, cache=False)
     assert not out["ok"].any()
+
+
+def per_trial_scale(rngs, trials, scales):
+    """Per-trial configuration: trial i uses scales[i], whatever batch it lands in."""
+    return {"x": np.asarray(scales)[trials] * np.stack([rng.normal() for rng in rngs])}
+
+
+def test_per_trial_configuration_is_batch_independent():
+    cfg = {"scales": [1.0, 10.0, 100.0, 1000.0, 1e4]}
+    whole = runner.run_trials("t.per", per_trial_scale, 5, config=cfg, cache=False)
+    split = runner.run_trials("t.per", per_trial_scale, 5, config=cfg, batch_size=2, cache=False)
+    np.testing.assert_array_equal(whole["x"], split["x"])
+    unit = runner.run_trials("t.per", per_trial_scale, 5, config={"scales": [1.0] * 5}, cache=False)
+    np.testing.assert_allclose(whole["x"], unit["x"] * np.array(cfg["scales"]))

@@ -28,11 +28,12 @@ def latch_fixed_point(w: float | np.ndarray, iters: int = 60) -> np.ndarray:
     w = np.asarray(w, dtype=float)
     if np.any(w <= 0):
         raise ValueError(f"latch_fixed_point needs w > 0, got min w = {w.min()}")
-    x = np.ones_like(w)
+    latch = w > 1
+    x = np.where(latch, 1.0, 0.0)
     for _ in range(iters):
         t = np.tanh(w * x)
         g, dg = t - x, w * (1 - t**2) - 1
-        x = np.where(w > 1, x - g / dg, 0.0)
+        x = np.where(latch, x - g / np.where(latch, dg, 1.0), 0.0)  # dg < 0 on the way down for w > 1
     return x
 
 

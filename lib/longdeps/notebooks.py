@@ -22,6 +22,7 @@ from .profiles import PROFILES, check_profile
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 LAST = ("scorecard", "status")  # these read what the chapters wrote: run them last, in this order
+CELL_TIMEOUT = 1800  # seconds per cell: a hung kernel fails the run instead of stalling it
 
 
 def toc_files(root: Path = ROOT) -> list[str]:
@@ -75,8 +76,24 @@ def execute(notebook: Path, output: Path, profile: str, cwd: Path | None = None)
         kernel_name="python3",
         cwd=str(cwd or notebook.parent),
         progress_bar=False,
+        execution_timeout=CELL_TIMEOUT,
+        start_timeout=120,
     )
+    _hide_injected_parameters(output)
     return time.perf_counter() - t0
+
+
+def _hide_injected_parameters(path: Path) -> None:
+    """papermill's injected cell repeats the parameters cell: keep it in the notebook (it records the
+    profile that ran) but out of the HTML."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        tags = cell.metadata.setdefault("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            tags.append("remove-cell")
+    nbformat.write(nb, path)
 
 
 def regenerate(profile: str = "book", only: list[str] | None = None) -> None:
@@ -85,6 +102,8 @@ def regenerate(profile: str = "book", only: list[str] | None = None) -> None:
     out_dir = BOOK if profile == "book" else ROOT / "_build" / profile
     os.environ["LONGDEPS_RECORD_DIR"] = str(results_dir(profile))
     os.environ.setdefault("LONGDEPS_PROGRESS", "0")
+    if profile == "book":  # the status page reports real compute times, not cache hits
+        os.environ.setdefault("LONGDEPS_CACHE", "off")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as under `make test`: same sums, same order
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.pop("MPLBACKEND", None)  # a non-inline backend would drop every figure from the outputs

@@ -109,6 +109,8 @@ SIZES: dict[str, dict[str, dict]] = {
 # artifact is an illustration), and captions say "paper profile" rather than "paper" for it.
 PAPER_PROTOCOL: dict[str, tuple[str, ...]] = {
     # --- minimal_task protocol keys ---
+    "minimal_task.fig2a": ("runs", "T", "L"),  # BSF94 Section III: 18 runs per cell, L = 3, T = 20
+    "minimal_task.guessing": ("runs",),  # Hochreiter & Schmidhuber's guessing report: 40 runs
     # --- end minimal_task protocol keys ---
 }
 

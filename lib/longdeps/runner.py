@@ -5,6 +5,10 @@ A *trial function* advances many independent runs together as one array computat
     def trial_fn(rngs: list[np.random.Generator], **config) -> dict[str, np.ndarray]:
         ...  # every returned array has a leading axis of len(rngs): one row per trial
 
+A trial function that also takes ``trials`` receives the indices of the batch's trials (an int array),
+so a configuration can hold one value per trial (e.g. the (w0, s) cell of every run of a grid) and
+each batch picks its own: ``w0 = np.asarray(w0)[trials]``.
+
 :func:`run_trials` calls it on batches of trials.  Trial ``i`` always draws from the same generator,
 ``default_rng(SeedSequence(seed, spawn_key=(i,)))``, whatever the batch split, so 20 trials run
 as one batch or as four batches of five give identical numbers.  Each finished batch is saved to
@@ -20,6 +24,7 @@ Environment:
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -104,6 +109,7 @@ def run_trials(
     done: dict[int, dict[str, np.ndarray]] = _load_batches(folder) if folder else {}
     todo = [i for i in range(n_trials) if i not in done]
 
+    wants_indices = "trials" in inspect.signature(trial_fn).parameters
     bar = None
     if _show_progress(n_trials, progress):
         from tqdm.auto import tqdm
@@ -114,8 +120,9 @@ def run_trials(
             if stop_after_batches is not None and b >= stop_after_batches:
                 raise KeyboardInterrupt(f"stopped after {b} batches (stop_after_batches)")
             idx = todo[start : start + batch_size]
+            extra = {"trials": np.asarray(idx)} if wants_indices else {}
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                out = trial_fn(trial_rngs(seed, idx), **config)
+                out = trial_fn(trial_rngs(seed, idx), **extra, **config)
             out = {k: np.asarray(v) for k, v in out.items()}
             for k, v in out.items():
                 if v.shape[:1] != (len(idx),):

@@ -1,0 +1,1 @@
+"""Models: the networks the book trains (one module per model)."""

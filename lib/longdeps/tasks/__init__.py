@@ -1,0 +1,1 @@
+"""Tasks: the sequence problems the book trains on (one module per task)."""

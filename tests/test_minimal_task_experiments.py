@@ -1,0 +1,96 @@
+"""Trainer, guessing and the chapter's experiments at the smoke profile."""
+
+import numpy as np
+import pytest
+
+from longdeps import claims
+from longdeps.experiments import minimal_task as mt
+from longdeps.learning.bptt import gradient_descent
+from longdeps.learning.guessing import random_guessing
+from longdeps.models.neuron import LatchProblem
+from longdeps.runner import trial_rngs
+from longdeps.tasks.latch import LatchTask, initial_params, sample_data
+
+
+def _setup(T=4, s=0.0, runs=6, w0=1.0, trainable="all", L=3):
+    task = LatchTask(T=T, L=L, s=s, n_per_class=5)
+    rngs = trial_rngs(0, range(runs))
+    return LatchProblem(task, sample_data(task, rngs), trainable), initial_params(task, rngs, w0), rngs
+
+
+def test_trainer_converges_on_easy_case():
+    problem, theta0, _ = _setup(T=4, s=0.0)
+    res = gradient_descent(problem, theta0, lr=0.05, epochs=500)
+    assert res.converged.all() and not res.diverged.any()
+    assert np.all(problem.converged(res.theta))
+    assert np.all(res.presentations == (res.steps + 1) * 10)
+    finite = res.cost[np.isfinite(res.cost)]
+    assert finite.size and res.cost[:, -1].max() < res.cost[:, 0].min()
+
+
+def test_diverging_run_is_failed_not_crash():
+    problem, theta0, _ = _setup(T=20, s=1.0, runs=2)
+    res = gradient_descent(problem, theta0, lr=1e9, epochs=20)
+    assert res.diverged.all() and not res.converged.any()
+
+
+def test_trainer_vectorised_equals_single_runs():
+    problem, theta0, _ = _setup(T=8, s=0.2, runs=3)
+    all_runs = gradient_descent(problem, theta0, lr=0.05, epochs=50)
+    one = gradient_descent(problem.take([1]), theta0[[1]], lr=0.05, epochs=50)
+    np.testing.assert_allclose(all_runs.theta[1], one.theta[0])
+    assert all_runs.steps[1] == one.steps[0]
+
+
+def test_trainer_bad_input():
+    problem, theta0, _ = _setup()
+    with pytest.raises(ValueError, match="lr"):
+        gradient_descent(problem, theta0, lr=-1.0, epochs=5)
+    with pytest.raises(ValueError, match="epochs"):
+        gradient_descent(problem, theta0, lr=0.1, epochs=-1)
+    with pytest.raises(ValueError, match="theta0"):
+        gradient_descent(problem, theta0[:2], lr=0.1, epochs=5)
+
+
+def test_guessing_solves_latch_and_is_chunk_independent():
+    problem, theta0, rngs = _setup(T=10, s=0.2, runs=8, L=1)
+    a = random_guessing(problem, trial_rngs(9, range(8)), theta0, max_guesses=500, chunk=7)
+    b = random_guessing(problem, trial_rngs(9, range(8)), theta0, max_guesses=500, chunk=3)
+    assert a.converged.all()
+    np.testing.assert_array_equal(a.steps, b.steps)
+    assert np.all(problem.converged(a.theta))
+    with pytest.raises(ValueError, match="scale"):
+        random_guessing(problem, rngs, theta0, scale=0.0)
+
+
+def test_smoke_experiments_and_claims(monkeypatch):
+    monkeypatch.setenv("LONGDEPS_CACHE", "off")
+    monkeypatch.setenv("LONGDEPS_PROGRESS", "0")
+    f1 = mt.fig1b("smoke")
+    f2a = mt.fig2a("smoke")
+    assert f2a["rate"].shape == (3, 3)
+    f2b = mt.fig2b("smoke")
+    sens = mt.sensitivity("smoke")
+    np.testing.assert_array_equal(sens["rate_lr"][1], f2b["rate"])  # same seeds: base case equals Fig. 2b
+    cur = mt.curriculum("smoke")
+    gue = mt.guessing("smoke")
+    nums = mt.claim_numbers(f1, f2a, f2b, cur, gue)
+    card = claims.ChapterCard("minimal_task", "smoke")
+    for cid, ours in nums.items():
+        assert card.check(cid, ours=ours, scale="smoke") in claims.VERDICTS
+
+
+def test_fig2a_deterministic():
+    a = mt.fig2a("smoke", runs=2)
+    b = mt.fig2a("smoke", runs=2)
+    np.testing.assert_array_equal(a["converged"], b["converged"])
+
+
+def test_fig2a_trials_do_not_depend_on_the_batch_split():
+    from longdeps.runner import run_trials
+
+    cfg = dict(w0=[0.5, 1.5, 3.0, 1.0], s=[0.0, 0.2, 0.5, 1.0], T=8, L=3, epochs=20, lr=0.05)
+    whole = run_trials("t.fig2a", mt._fig2a_trials, 4, config=cfg, cache=False)
+    split = run_trials("t.fig2a", mt._fig2a_trials, 4, config=cfg, batch_size=3, cache=False)
+    for k in ("theta", "cost", "converged", "steps"):
+        np.testing.assert_array_equal(whole[k], split[k])
