@@ -240,16 +240,17 @@ def scorecard_table(rows: list[dict]):
         body.append(
             [
                 row["artifact"],
+                row["verdict"],
                 row["statement"],
                 row["paper_value"],
                 row["ours"] or "-",
                 row["scale"] or "-",
-                row["verdict"],
                 row["rule"],
             ]
         )
-    headers = ["artifact", "claim", "paper", "ours", "scale", "verdict", "verdict rule"]
-    return Table(headers, body, groups=groups)
+    headers = ["artifact", "verdict", "claim", "paper", "ours", "scale", "verdict rule"]
+    classes = ["artifact", "verdict", "claim", "paper", "ours", "scale", "rule"]
+    return Table(headers, body, groups=groups, classes=classes)
 
 
 def counts_table(rows: list[dict]):

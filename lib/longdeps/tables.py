@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 class Table:
     """``headers``: column names; ``rows``: sequences of cells (str() is applied); ``groups``: optional
-    list of (row index, label) giving a full-width group heading before that row."""
+    list of (row index, label) giving a full-width group heading before that row; ``classes``: optional
+    CSS class per column (a ``verdict`` column also gets ``verdict-<value>`` per cell, for colour)."""
 
     def __init__(
         self,
@@ -20,6 +21,7 @@ class Table:
         rows: Sequence[Sequence],
         caption: str = "",
         groups: Sequence[tuple[int, str]] = (),
+        classes: Sequence[str] = (),
     ):
         self.headers = [str(h) for h in headers]
         self.rows = [[str(c) for c in r] for r in rows]
@@ -28,6 +30,9 @@ class Table:
                 raise ValueError(f"row {r!r} has {len(r)} cells; expected {len(self.headers)}")
         self.caption = caption
         self.groups = dict(groups)
+        self.classes = list(classes) or [""] * len(self.headers)
+        if len(self.classes) != len(self.headers):
+            raise ValueError(f"{len(self.classes)} column classes for {len(self.headers)} columns")
 
     def __repr__(self) -> str:
         widths = [max([len(h)] + [len(r[i]) for r in self.rows]) for i, h in enumerate(self.headers)]
@@ -56,6 +61,13 @@ class Table:
                 parts.append(
                     f'<tr class="group"><th colspan="{len(self.headers)}">{esc(self.groups[i])}</th></tr>'
                 )
-            parts.append("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>")
+            parts.append("<tr>" + "".join(self._td(c, cls) for c, cls in zip(r, self.classes)) + "</tr>")
         parts.append("</tbody></table>")
         return "".join(parts)
+
+    @staticmethod
+    def _td(text: str, cls: str) -> str:
+        if cls == "verdict":
+            cls += " verdict-" + "-".join(text.split())
+        attr = f' class="{cls}"' if cls else ""
+        return f"<td{attr}>{html.escape(text)}</td>"
