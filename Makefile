@@ -49,7 +49,7 @@ check-html: venv
 	$(BIN)/pytest tests -m "built and not browser" -q
 
 browser: venv
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	$(BIN)/pytest tests -m browser -q
 
 ## make lock: refresh the exact pins after changing pyproject.toml
