@@ -35,3 +35,18 @@ def test_notebooks_cli_rejects_unknown_profile(capsys):
 def test_bad_command(argv):
     with pytest.raises(SystemExit):
         main(argv)
+
+
+def test_regenerate_writes_outside_the_book_for_other_profiles(tmp_path, monkeypatch, capsys):
+    """`make regenerate PROFILE=smoke|paper` must create its output folder and never touch book/."""
+    from longdeps import notebooks
+
+    monkeypatch.setenv("LONGDEPS_RECORD_DIR", str(tmp_path / "results"))
+    monkeypatch.setenv("LONGDEPS_CACHE", "off")
+    before = (notebooks.BOOK / "intro.ipynb").read_bytes()
+    out = tmp_path / "fresh" / "smoke"
+    notebooks.regenerate("smoke", only=["intro"], out_dir=out)
+    assert (out / "intro.ipynb").exists()
+    assert (notebooks.BOOK / "intro.ipynb").read_bytes() == before
+    assert "intro" in capsys.readouterr().out
+    assert notebooks.output_dir("paper") == notebooks.ROOT / "_build" / "paper"

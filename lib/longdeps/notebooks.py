@@ -96,10 +96,16 @@ def _hide_injected_parameters(path: Path) -> None:
     nbformat.write(nb, path)
 
 
-def regenerate(profile: str = "book", only: list[str] | None = None) -> None:
-    """Execute the table of contents' notebooks at ``profile`` (see the module docstring)."""
+def output_dir(profile: str) -> Path:
+    """Where ``regenerate`` writes notebooks: ``book/`` for the book profile, else ``_build/<profile>``."""
     check_profile(profile)
-    out_dir = BOOK if profile == "book" else ROOT / "_build" / profile
+    return BOOK if profile == "book" else ROOT / "_build" / profile
+
+
+def regenerate(profile: str = "book", only: list[str] | None = None, out_dir: Path | None = None) -> None:
+    """Execute the table of contents' notebooks at ``profile`` (see the module docstring)."""
+    out_dir = Path(out_dir) if out_dir else output_dir(profile)
+    out_dir.mkdir(parents=True, exist_ok=True)
     os.environ["LONGDEPS_RECORD_DIR"] = str(results_dir(profile))
     os.environ.setdefault("LONGDEPS_PROGRESS", "0")
     if profile == "book":  # the status page reports real compute times, not cache hits
@@ -117,7 +123,8 @@ def regenerate(profile: str = "book", only: list[str] | None = None) -> None:
             seconds = execute(nb, tmp_out, profile, cwd=nb.parent)
             shutil.move(tmp_out, target)
         total += seconds
-        print(f"{nb.stem:28s} {seconds:8.1f} s  -> {target.relative_to(ROOT)}", flush=True)
+        shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
+        print(f"{nb.stem:28s} {seconds:8.1f} s  -> {shown}", flush=True)
     print(f"{'total':28s} {total:8.1f} s  ({profile} profile)")
 
 
