@@ -94,3 +94,54 @@ def test_fig2a_trials_do_not_depend_on_the_batch_split():
     split = run_trials("t.fig2a", mt._fig2a_trials, 4, config=cfg, batch_size=3, cache=False)
     for k in ("theta", "cost", "converged", "steps"):
         np.testing.assert_array_equal(whole[k], split[k])
+
+
+def test_fig2b_choices_smoke(monkeypatch):
+    monkeypatch.setenv("LONGDEPS_CACHE", "off")
+    monkeypatch.setenv("LONGDEPS_PROGRESS", "0")
+    res = mt.fig2b_choices("smoke")
+    ns, tols, Ts = res["n_per_class"], res["tol"], res["T"]
+    assert res["rate"].shape == res["solvable_rate"].shape == (len(ns), len(tols), len(Ts))
+    assert res["converged"].shape == (len(ns), len(tols), len(Ts), res["runs"])
+    for k in ("rate", "solvable_rate", "untrained_rate"):
+        assert np.all((res[k] >= 0) & (res[k] <= 1))
+    # same seeds, nested training sets: the setting (10 per class, tol 0.4) is Fig. 2b itself
+    f2b = mt.fig2b("smoke")
+    i, j = list(ns).index(mt.CHOICES["n_per_class"]), list(tols).index(mt.CHOICES["tol"])
+    np.testing.assert_array_equal(res["converged"][i, j], f2b["converged"])
+    np.testing.assert_array_equal(res["solvable_rate"][i, j], f2b["solvable_rate"])
+    # by construction (the ceiling is the criterion at one fixed h, on nested training sets), per run:
+    # more sequences per class never make a set solvable, a looser tolerance never makes it unsolvable
+    sol = res["solvable"]
+    assert np.all(sol[1:] <= sol[:-1]) and np.all(sol[:, 1:] >= sol[:, :-1])
+    # not by construction (h = -3/+3 is not the best latch), but true at these seeds: no run beats it
+    assert np.all(res["converged"] <= sol)
+    assert not res["diverged"].any()
+
+
+def test_per_run_tolerance():
+    from longdeps.models.neuron import criterion
+
+    final = np.tile(np.array([[-0.5], [0.5]]), (3, 1, 1))  # every output 0.3 from its target
+    tols = np.array([0.2, 0.4, 0.8])
+    assert criterion(final, np.array([-0.8, 0.8]), tol=tols).tolist() == [False, True, True]
+    problem, _, _ = _setup(T=6, s=0.2, runs=3)
+    per_run = LatchProblem(problem.task, problem.data, "h", tol=tols)
+    np.testing.assert_array_equal(per_run.take([2, 0, 0]).tol, tols[[2, 0, 0]])
+    with pytest.raises(ValueError, match="tol"):
+        LatchProblem(problem.task, problem.data, "h", tol=tols[:2])
+    with pytest.raises(ValueError, match="tol"):
+        LatchProblem(problem.task, problem.data, "h", tol=np.array([0.2, 0.0, 0.4]))
+
+
+def test_fig2b_choices_trials_do_not_depend_on_the_batch_split():
+    from longdeps.runner import run_trials
+
+    cfg = dict(
+        T=[3, 5, 8, 8], T_max=8, epochs=20, lr=0.05, w0=1.25, s=0.2, n_per_class=(1, 3), tol=(0.4, 0.8)
+    )
+    whole = run_trials("t.choices", mt._fig2b_choices_trials, 4, config=cfg, cache=False)
+    split = run_trials("t.choices", mt._fig2b_choices_trials, 4, config=cfg, batch_size=3, cache=False)
+    assert whole["converged"].shape == (4, 2, 2)
+    for k in whole:
+        np.testing.assert_array_equal(whole[k], split[k])

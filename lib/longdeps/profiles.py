@@ -86,6 +86,30 @@ SIZES: dict[str, dict[str, dict]] = {
         "book": {"T": (3, 4, 5, 6, 8, 10, 12, 15, 20, 30, 45, 60), "runs": 18, "epochs": 1000},
         "paper": {"T": (3, 4, 5, 6, 8, 10, 12, 15, 20, 30, 45, 60), "runs": 18, "epochs": 1000},
     },
+    "minimal_task.fig2b_choices": {
+        "smoke": {
+            "T": (3, 5, 10),
+            "runs": 3,
+            "epochs": 60,
+            "n_per_class": (1, 3, 10),
+            "tol": (0.2, 0.4, 0.8),
+        },
+        # Fig. 2b's protocol (ours: the paper is silent) under 3 x 3 values of two choices it leaves open
+        "book": {
+            "T": (3, 4, 5, 6, 8, 10, 12, 15, 20, 30, 45, 60),
+            "runs": 18,
+            "epochs": 1000,
+            "n_per_class": (1, 3, 10),
+            "tol": (0.2, 0.4, 0.8),
+        },
+        "paper": {
+            "T": (3, 4, 5, 6, 8, 10, 12, 15, 20, 30, 45, 60),
+            "runs": 18,
+            "epochs": 1000,
+            "n_per_class": (1, 3, 10),
+            "tol": (0.2, 0.4, 0.8),
+        },
+    },
     "minimal_task.curriculum": {
         "smoke": {"T": (20,), "T_short": 5, "runs": 3, "epochs": 60},
         "book": {"T": (20, 40, 80), "T_short": 5, "runs": 18, "epochs": 1000},

@@ -17,7 +17,7 @@ from ..learning.guessing import random_guessing
 from ..models.neuron import LatchProblem
 from ..profiles import sizes
 from ..runner import run_trials
-from ..tasks.latch import LatchTask, initial_params, sample_data
+from ..tasks.latch import LatchData, LatchTask, initial_params, sample_data
 from . import experiment
 
 #: Choices the paper leaves open (stated in the chapter, section "Choices the paper leaves open").
@@ -32,15 +32,15 @@ FIG2B_W0, FIG2B_S = 1.25, 0.2  # BSF94 Fig. 2b caption
 SEED = 1994
 
 
-def _task(T: int, L: int, s: float = 0.0) -> LatchTask:
-    return LatchTask(
-        T=int(T), L=int(L), s=float(s), n_per_class=CHOICES["n_per_class"], h_init=CHOICES["h_init"]
-    )
+def _task(T: int, L: int, s: float = 0.0, n_per_class: int | None = None) -> LatchTask:
+    n = CHOICES["n_per_class"] if n_per_class is None else int(n_per_class)
+    return LatchTask(T=int(T), L=int(L), s=float(s), n_per_class=n, h_init=CHOICES["h_init"])
 
 
-def _setup(rngs, T_max, L, w0, s, lengths, trainable):
-    """Initial parameters first, then the training sequences, from each run's own generator."""
-    task = _task(T_max, L)
+def _setup(rngs, T_max, L, w0, s, lengths, trainable, n_per_class=None):
+    """Initial parameters first, then the training sequences, from each run's own generator
+    (``n_per_class`` sequences per class, default ``CHOICES["n_per_class"]``)."""
+    task = _task(T_max, L, n_per_class=n_per_class)
     theta0 = initial_params(task, rngs, w0)
     data = sample_data(task, rngs, s=s, lengths=lengths)
     return LatchProblem(task, data, trainable, tol=CHOICES["tol"]), theta0
@@ -152,7 +152,11 @@ def _fig2b_trials(rngs, trials, T, T_max, epochs, lr, w0, s, **_choices):
     """Runs ``trials``: T[i] and lr[i] are run i's length and learning rate; sequences are drawn at
     length T_max (the longest of the experiment) and read out at T[i]."""
     problem, theta0 = _setup(rngs, T_max, 3, w0, s, np.asarray(T)[trials], "h")
-    lr = np.asarray(lr)[trials]
+    return _fig2b_train(problem, theta0, np.asarray(lr)[trials], epochs)
+
+
+def _fig2b_train(problem, theta0, lr, epochs) -> dict:
+    """Fig. 2b's training (only h, w frozen) and the "solvable at all" ceiling of each run."""
     res = gradient_descent(problem, theta0, lr=lr, epochs=epochs, record_every=max(1, epochs // 50))
     return {**res.as_dict(), "solvable": _ceiling(problem, theta0)}
 
@@ -228,6 +232,75 @@ def sensitivity(profile: str = "book", **overrides) -> dict:
         "rate_lr": np.stack([rate[(f, 1.0)] for f in factors]),
         "rate_epochs": np.stack([rate[(1.0, e)] for e in factors]),
         "solvable_rate": out[1.0]["solvable"].mean(axis=1),
+    }
+
+
+def _fig2b_choices_trials(rngs, trials, T, T_max, epochs, lr, w0, s, n_per_class, tol, **_choices):
+    """Runs ``trials`` of Fig. 2b, each under every (sequences per class, tolerance) setting.
+
+    Each trial draws one start and one training set of max(n_per_class) sequences per class (the
+    draws of :func:`_fig2b_trials`); the setting with n sequences per class trains on the first n of
+    them (nested training sets), and all tolerances train from the same start on the same sequences.
+    Returns arrays (trials, len(n_per_class), len(tol))."""
+    problem, theta0 = _setup(rngs, T_max, 3, w0, s, np.asarray(T)[trials], "h", n_per_class=max(n_per_class))
+    B, K = len(trials), len(tol)
+    parts = []
+    for n in n_per_class:
+        d = problem.data
+        data = LatchData(np.repeat(d.noise[:, :, :n], K, axis=0), np.repeat(d.lengths[:, :, :n], K, axis=0))
+        sub = LatchProblem(problem.task.with_(n_per_class=int(n)), data, "h", tol=np.tile(tol, B))
+        out = _fig2b_train(sub, np.repeat(theta0, K, axis=0), lr, epochs)  # run b * K + k: trial b, tol[k]
+        parts.append({k: out[k].reshape(B, K) for k in ("converged", "diverged", "steps", "solvable")})
+    return {k: np.stack([p[k] for p in parts], axis=1) for k in parts[0]}
+
+
+@experiment("minimal_task.fig2b_choices")
+def fig2b_choices(profile: str = "book", **overrides) -> dict:
+    """Fig. 2b under the two choices the paper leaves open that set it: training sequences per class
+    (1, 3, 10) and the convergence tolerance (0.2, 0.4, 0.8; 0.8 = sign only), 3 x 3 settings.
+
+    Fig. 2b's protocol otherwise (w = 1.25 frozen, s = 0.2, L = 3, only h trained, same T grid, runs and
+    epochs, same seeds): all settings in one :func:`~longdeps.runner.run_trials` call, every trial trains
+    under all nine settings from the same start on nested training sets, so the setting (10, 0.4) is
+    Fig. 2b itself.  ``rate`` and ``solvable_rate`` have shape (n_per_class, tol, T)."""
+    z = {**sizes("minimal_task.fig2b_choices", profile), **overrides}
+    Ts, runs = np.array(z["T"], int), int(z["runs"])
+    ns, tols = tuple(int(n) for n in z["n_per_class"]), tuple(float(t) for t in z["tol"])
+    cfg = dict(
+        T=np.repeat(Ts, runs).tolist(),
+        T_max=int(Ts.max()),
+        epochs=int(z["epochs"]),
+        lr=CHOICES["lr"],
+        w0=FIG2B_W0,
+        s=FIG2B_S,
+        n_per_class=ns,
+        tol=tols,
+    )
+    out = run_trials(
+        "minimal_task.fig2b_choices",
+        _fig2b_choices_trials,
+        len(Ts) * runs,
+        config={**cfg, **_cfg()},
+        seed=SEED + 1,  # Fig. 2b's seed: trial i draws Fig. 2b's run i
+    )
+    # (T, runs, n, tol) -> (n, tol, T, runs)
+    r = {k: np.moveaxis(v.reshape(len(Ts), runs, len(ns), len(tols)), (0, 1), (2, 3)) for k, v in out.items()}
+    return {
+        "T": Ts,
+        "runs": runs,
+        "epochs": int(z["epochs"]),
+        "n_per_class": np.array(ns),
+        "tol": np.array(tols),
+        "w0": FIG2B_W0,
+        "s": FIG2B_S,
+        "converged": r["converged"],
+        "rate": r["converged"].mean(axis=-1),
+        "solvable_rate": r["solvable"].mean(axis=-1),
+        # met the criterion before any update: the noise alone put every output right (no learning)
+        "untrained_rate": (r["converged"] & (r["steps"] == 0)).mean(axis=-1),
+        "solvable": r["solvable"],
+        "diverged": r["diverged"],
+        "steps": r["steps"],
     }
 
 

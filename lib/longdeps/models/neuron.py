@@ -74,17 +74,19 @@ def cost_from_outputs(final: np.ndarray, targets: np.ndarray) -> np.ndarray:
     return 0.5 * ((final - np.asarray(targets)[None, :, None]) ** 2).sum(axis=(1, 2))
 
 
-def criterion(final: np.ndarray, targets: np.ndarray, tol: float = TOLERANCE) -> np.ndarray:
+def criterion(final: np.ndarray, targets: np.ndarray, tol=TOLERANCE) -> np.ndarray:
     """The convergence test per run: every final output within ``tol`` of its target (and finite).
 
-    ``final`` (R, 2, P) or (2, P); returns a boolean per run.  With tol = 0.4 < 0.8 this implies every
-    sequence is classified correctly by the sign of x_T, with a margin of 0.4.
+    ``final`` (R, 2, P) or (2, P); returns a boolean per run.  ``tol`` is a number, or one per run
+    (shape (R,)) when ``final`` is (R, 2, P).  With tol = 0.4 < 0.8 this implies every sequence is
+    classified correctly by the sign of x_T, with a margin of 0.4.
     """
-    if not 0 < tol <= 0.8:
-        raise ValueError(f"tol must lie in (0, 0.8], got tol={tol!r}")
+    tols = np.asarray(tol, dtype=float)
+    if tols.ndim > 1 or not np.all((tols > 0) & (tols <= 0.8)):
+        raise ValueError(f"tol must lie in (0, 0.8] (a number or one per run), got tol={tol!r}")
     final = np.asarray(final, dtype=float)
     d = np.asarray(targets, dtype=float)[:, None]
-    ok = np.abs(final - d) < tol  # NaN compares False: a diverged run never converges
+    ok = np.abs(final - d) < tols.reshape(tols.shape + (1, 1))  # NaN compares False: never converges
     return ok.all(axis=(-2, -1))
 
 
@@ -93,7 +95,8 @@ class LatchProblem:
     """The neuron of eq. (1) on a batch of latch sequences (one set per run).
 
     ``trainable``: ``"all"`` (w and the h's, Fig. 2a) or ``"h"`` (only the h's, w frozen, Fig. 2b);
-    :meth:`cost_and_grad` returns zero gradient for frozen coordinates.  ``tol``: convergence tolerance.
+    :meth:`cost_and_grad` returns zero gradient for frozen coordinates.  ``tol``: convergence tolerance,
+    a number or one per run (R,).
     One evaluation of the cost presents ``sequences_per_eval`` sequences (the paper's unit of
     "function evaluations" in Section V).
     """
@@ -101,7 +104,7 @@ class LatchProblem:
     task: LatchTask
     data: LatchData
     trainable: str = "all"
-    tol: float = TOLERANCE
+    tol: float | np.ndarray = TOLERANCE
 
     def __post_init__(self):
         if self.trainable not in ("all", "h"):
@@ -111,6 +114,8 @@ class LatchProblem:
                 f"data shape {self.data.noise.shape} does not fit the task "
                 f"(runs, 2, {self.task.n_per_class}, {self.task.T})"
             )
+        if np.ndim(self.tol) == 1 and len(self.tol) != self.n_runs:
+            raise ValueError(f"tol must be a number or one per run ({self.n_runs}), got tol={self.tol!r}")
         criterion(np.zeros((2, 1)), self.task.targets, self.tol)  # validates tol
 
     @property
@@ -134,7 +139,8 @@ class LatchProblem:
         return m
 
     def take(self, runs) -> LatchProblem:
-        return LatchProblem(self.task, self.data.take(runs), self.trainable, self.tol)
+        tol = self.tol if np.ndim(self.tol) == 0 else np.asarray(self.tol)[runs]
+        return LatchProblem(self.task, self.data.take(runs), self.trainable, tol)
 
     def trajectories(self, theta: np.ndarray) -> np.ndarray:
         """x_1..x_T of every sequence: (R, 2, P, T)."""

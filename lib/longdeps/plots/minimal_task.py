@@ -119,6 +119,40 @@ def plot_sensitivity(res: dict, caption: str = ""):
     return fig
 
 
+def plot_fig2b_choices(res: dict, caption: str = ""):
+    """Fig. 2b under the choices the paper leaves open: one panel per number of training sequences per
+    class, one colour per convergence tolerance; gradient descent solid, the "solvable at all" ceiling
+    dotted in the same colour."""
+    ns, tols, T = res["n_per_class"], res["tol"], res["T"]
+    fig, axes = plt.subplots(1, len(ns), figsize=(4 * len(ns), 3.4), sharey=True, squeeze=False)
+    for ax, n, rate, ceil in zip(axes[0], ns, res["rate"], res["solvable_rate"]):
+        for j, tol in enumerate(tols):
+            c = f"C{j}"
+            ax.plot(T, rate[j], "o-", color=c, ms=4, label=f"tol {tol:g}: gradient descent")
+            ax.plot(
+                T, ceil[j], ":", color=c, lw=3, alpha=0.7, zorder=3, label=f"tol {tol:g}: solvable at all"
+            )
+        ax.set(
+            xscale="log",
+            xlabel="sequence length T",
+            ylim=(-0.03, 1.03),
+            title=f"{n} sequence{'s' if n > 1 else ''} per class",
+        )
+        ax.set_xticks([t for t in (3, 5, 10, 20, 30, 60) if T.min() <= t <= T.max()])
+        ax.xaxis.set_major_formatter(plt.ScalarFormatter())
+        ax.xaxis.set_minor_formatter(plt.NullFormatter())
+    axes[0, 0].set_ylabel("frequency of convergence")
+    axes[0, -1].legend(fontsize=7)
+    fig.suptitle(
+        f"Fig. 2b (s = {res['s']}, w = {res['w0']} fixed) under training-set size and tolerance, "
+        f"{res['runs']} runs per T",
+        fontsize=10,
+    )
+    _caption(fig, caption)
+    fig.tight_layout()
+    return fig
+
+
 def plot_curriculum(res: dict, caption: str = ""):
     """Short sequences first versus long sequences directly (same total epoch budget)."""
     fig, ax = plt.subplots(figsize=(6, 3.4))
