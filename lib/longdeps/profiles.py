@@ -16,15 +16,13 @@ from __future__ import annotations
 PROFILES = ("smoke", "book", "paper")
 DEFAULT_PROFILE = "book"
 
-# The paper's protocol for Fig. 2a is cheap enough to be the book's too (grid values are our choice).
-_FIG2A_FULL = {
-    "w0": tuple(0.25 * i for i in range(1, 13)),
-    "s": tuple(round(0.1 * i, 1) for i in range(11)),
-    "runs": 18,
-    "T": 20,
-    "L": 3,
-    "epochs": 1000,
-}
+
+def _full_size(smoke: dict, full: dict) -> dict[str, dict]:
+    """A block whose book profile already runs the full size: book and paper share ``full``."""
+    return {"smoke": smoke, "book": full, "paper": full}
+
+
+_FIG2B_T = (3, 4, 5, 6, 8, 10, 12, 15, 20, 30, 45, 60)
 
 # experiment name -> profile -> sizes.  Chapters add their own block; keep the keys of the three
 # profiles identical within a block (a test checks it).
@@ -76,50 +74,35 @@ SIZES: dict[str, dict[str, dict]] = {
     # --- minimal_task (chapter "The minimal task") ---
     # BSF94 Section III: 18 runs per (w0, s) cell, L = 3, T = 20.  The paper states neither its grid
     # values, nor epochs, nor runs for Fig. 2b: those entries of "paper" are our choices (= book).
-    "minimal_task.fig2a": {
-        "smoke": {"w0": (0.5, 1.5, 3.0), "s": (0.0, 0.5, 1.0), "runs": 3, "T": 20, "L": 3, "epochs": 60},
-        "book": _FIG2A_FULL,
-        "paper": _FIG2A_FULL,
-    },
-    "minimal_task.fig2b": {
-        "smoke": {"T": (3, 5, 10), "runs": 3, "epochs": 60},
-        "book": {"T": (3, 4, 5, 6, 8, 10, 12, 15, 20, 30, 45, 60), "runs": 18, "epochs": 1000},
-        "paper": {"T": (3, 4, 5, 6, 8, 10, 12, 15, 20, 30, 45, 60), "runs": 18, "epochs": 1000},
-    },
-    "minimal_task.fig2b_choices": {
-        "smoke": {
-            "T": (3, 5, 10),
-            "runs": 3,
-            "epochs": 60,
-            "n_per_class": (1, 3, 10),
-            "tol": (0.2, 0.4, 0.8),
-        },
-        # Fig. 2b's protocol (ours: the paper is silent) under 3 x 3 values of two choices it leaves open
-        "book": {
-            "T": (3, 4, 5, 6, 8, 10, 12, 15, 20, 30, 45, 60),
+    # The paper's protocol for Fig. 2a is cheap enough to be the book's too (grid values are our choice).
+    "minimal_task.fig2a": _full_size(
+        {"w0": (0.5, 1.5, 3.0), "s": (0.0, 0.5, 1.0), "runs": 3, "T": 20, "L": 3, "epochs": 60},
+        {
+            "w0": tuple(0.25 * i for i in range(1, 13)),
+            "s": tuple(round(0.1 * i, 1) for i in range(11)),
             "runs": 18,
+            "T": 20,
+            "L": 3,
             "epochs": 1000,
-            "n_per_class": (1, 3, 10),
-            "tol": (0.2, 0.4, 0.8),
         },
-        "paper": {
-            "T": (3, 4, 5, 6, 8, 10, 12, 15, 20, 30, 45, 60),
-            "runs": 18,
-            "epochs": 1000,
-            "n_per_class": (1, 3, 10),
-            "tol": (0.2, 0.4, 0.8),
-        },
-    },
-    "minimal_task.curriculum": {
-        "smoke": {"T": (20,), "T_short": 5, "runs": 3, "epochs": 60},
-        "book": {"T": (20, 40, 80), "T_short": 5, "runs": 18, "epochs": 1000},
-        "paper": {"T": (20, 40, 80), "T_short": 5, "runs": 18, "epochs": 1000},
-    },
-    "minimal_task.guessing": {
-        "smoke": {"T": (5, 20), "L": (1,), "runs": 4, "max_guesses": 200, "epochs": 60},
-        "book": {"T": (5, 10, 20, 50, 100), "L": (1, 3), "runs": 40, "max_guesses": 10000, "epochs": 1000},
-        "paper": {"T": (5, 10, 20, 50, 100), "L": (1, 3), "runs": 40, "max_guesses": 10000, "epochs": 1000},
-    },
+    ),
+    "minimal_task.fig2b": _full_size(
+        {"T": (3, 5, 10), "runs": 3, "epochs": 60},
+        {"T": _FIG2B_T, "runs": 18, "epochs": 1000},
+    ),
+    # Fig. 2b's protocol (ours: the paper is silent) under 3 x 3 values of two choices it leaves open
+    "minimal_task.fig2b_choices": _full_size(
+        {"T": (3, 5, 10), "runs": 3, "epochs": 60, "n_per_class": (1, 3, 10), "tol": (0.2, 0.4, 0.8)},
+        {"T": _FIG2B_T, "runs": 18, "epochs": 1000, "n_per_class": (1, 3, 10), "tol": (0.2, 0.4, 0.8)},
+    ),
+    "minimal_task.curriculum": _full_size(
+        {"T": (20,), "T_short": 5, "runs": 3, "epochs": 60},
+        {"T": (20, 40, 80), "T_short": 5, "runs": 18, "epochs": 1000},
+    ),
+    "minimal_task.guessing": _full_size(
+        {"T": (5, 20), "L": (1,), "runs": 4, "max_guesses": 200, "epochs": 60},
+        {"T": (5, 10, 20, 50, 100), "L": (1, 3), "runs": 40, "max_guesses": 10000, "epochs": 1000},
+    ),
     # --- end minimal_task ---
 }
 

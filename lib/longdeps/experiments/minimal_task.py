@@ -165,21 +165,16 @@ def _fig2b_run(profile, lr_factors=(1.0,), epoch_factor=1, **overrides):
     z = {**sizes("minimal_task.fig2b", profile), **overrides}
     Ts, runs = np.array(z["T"], int), int(z["runs"])
     n = len(Ts) * runs
-    T_runs = np.tile(np.repeat(Ts, runs), len(lr_factors))
-    lr_runs = np.repeat(np.array(lr_factors) * CHOICES["lr"], n)
     epochs = int(z["epochs"] * epoch_factor)
-    cfg = dict(
-        T=T_runs.tolist(), T_max=int(Ts.max()), epochs=epochs, lr=lr_runs.tolist(), w0=FIG2B_W0, s=FIG2B_S
-    )
+    cfg = dict(T=np.repeat(Ts, runs).tolist(), T_max=int(Ts.max()), epochs=epochs, w0=FIG2B_W0, s=FIG2B_S)
     # trial i of every lr factor reuses the same generator: same data and start for every factor
     out = {}
-    for j, f in enumerate(lr_factors):
-        sl = slice(j * n, (j + 1) * n)
+    for f in lr_factors:
         part = run_trials(
             "minimal_task.fig2b",
             _fig2b_trials,
             n,
-            config={**cfg, "T": T_runs[sl].tolist(), "lr": lr_runs[sl].tolist(), **_cfg()},
+            config={**cfg, "lr": [f * CHOICES["lr"]] * n, **_cfg()},
             seed=SEED + 1,
         )
         out[f] = {k: v.reshape(len(Ts), runs, *v.shape[1:]) for k, v in part.items()}
