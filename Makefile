@@ -9,7 +9,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: book html venv test lint unit nbval check-html browser regenerate lock clean
+.PHONY: book html venv test lint unit nbval check-html browser regenerate stress lock clean
 
 ## make book: virtual environment + pinned install + HTML from the committed outputs
 book: html
@@ -42,8 +42,9 @@ unit: venv
 	LONGDEPS_CACHE=off $(BIN)/pytest tests -m "not built" -n 2 -q
 
 nbval: venv
-	LONGDEPS_CACHE=off LONGDEPS_PROGRESS=0 $(BIN)/pytest --nbval --nbval-current-env --nbval-cell-timeout=1800 \
-	  -n 2 --dist loadfile -q $(shell $(BIN)/python -m longdeps.notebooks list)
+	LONGDEPS_CACHE=off LONGDEPS_PROGRESS=0 $(BIN)/pytest --nbval --nbval-current-env \
+	  --nbval-cell-timeout=$$($(BIN)/python -m longdeps.notebooks nbval-timeout) \
+	  -n 2 --dist loadfile -q $$($(BIN)/python -m longdeps.notebooks list)
 
 check-html: venv
 	$(BIN)/pytest tests -m "built and not browser" -q
@@ -51,6 +52,12 @@ check-html: venv
 browser: venv
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	$(BIN)/pytest tests -m browser -q
+
+## make stress [RUNS=20] [WHAT=unit|test]: repeat the unit step (or all of make test), count hangs
+RUNS ?= 20
+WHAT ?= unit
+stress: venv
+	$(BIN)/python benchmarks/stress.py --runs $(RUNS) --what $(WHAT)
 
 ## make lock: refresh the exact pins after changing pyproject.toml
 lock:

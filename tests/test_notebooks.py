@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from longdeps import claims
-from longdeps.notebooks import BOOK, ROOT, toc_files, toc_notebooks
+from longdeps.notebooks import BOOK, EXPLORER_TAGS, ROOT, NotebookRunError, execute, toc_files, toc_notebooks
 
 NOTEBOOKS = toc_notebooks()
 IDS = [nb.stem for nb in NOTEBOOKS]
@@ -34,27 +34,48 @@ def test_committed_with_book_outputs_and_no_errors(nb_path):
         f"{nb_path.name} was not produced by `make regenerate` (papermill, book profile)"
     )
     for cell in nb.cells:
-        if cell.cell_type == "code":
+        if cell.cell_type == "code" and "skip-execution" not in cell.metadata.get("tags", []):
             assert cell.execution_count is not None, f"{nb_path.name}: a code cell has no output"
             assert all(o.output_type != "error" for o in cell.outputs), f"{nb_path.name}: stored error"
 
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=IDS)
 def test_runs_at_smoke_profile(nb_path, tmp_path, monkeypatch):
-    import papermill
-
+    """Bounded: each cell may take CELL_TIMEOUT["smoke"] s, the kernel START_TIMEOUT s to start."""
     monkeypatch.setenv("LONGDEPS_RECORD_DIR", str(tmp_path / "results"))
     monkeypatch.setenv("LONGDEPS_CACHE", "off")
     monkeypatch.setenv("LONGDEPS_PROGRESS", "0")
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    papermill.execute_notebook(
-        str(nb_path),
-        str(tmp_path / nb_path.name),
-        parameters={"profile": "smoke"},
-        kernel_name="python3",
-        cwd=str(nb_path.parent),
-        progress_bar=False,
-    )
+    execute(nb_path, tmp_path / nb_path.name, "smoke")
+
+
+def _scratch_notebook(path, *sources, tags=()):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell('profile = "book"', metadata={"tags": ["parameters"]})]
+    nb.cells += [nbformat.v4.new_code_cell(src, metadata={"tags": list(tags)}) for src in sources]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_hanging_cell_fails_loudly_naming_notebook_and_cell(tmp_path):
+    nb = _scratch_notebook(tmp_path / "hangs.ipynb", "x = 1", "import time\ntime.sleep(600)")
+    with pytest.raises(NotebookRunError, match=r"hangs\.ipynb .*code cell 3 of 3 \('import time'\)"):
+        execute(nb, tmp_path / "out.ipynb", "smoke", timeout=3)
+
+
+def test_a_dying_kernel_fails_loudly_naming_notebook_and_cell(tmp_path):
+    nb = _scratch_notebook(tmp_path / "dies.ipynb", "import os\nos._exit(1)")
+    with pytest.raises(NotebookRunError, match=r"dies\.ipynb .*code cell 2 of 2 \('import os'\)"):
+        execute(nb, tmp_path / "out.ipynb", "smoke", timeout=30)
+
+
+def test_explorer_tags_keep_a_cell_out_of_headless_runs(tmp_path):
+    """A cell tagged like an explorer is never executed by papermill (it would block forever here)."""
+    nb = _scratch_notebook(tmp_path / "skip.ipynb", "import time\ntime.sleep(600)", tags=EXPLORER_TAGS)
+    execute(nb, tmp_path / "out.ipynb", "smoke", timeout=5)
+    cell = nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[-1]
+    assert cell.execution_count is None and not cell.outputs
 
 
 @pytest.mark.parametrize("nb_path", [p for p in NOTEBOOKS if p.stem not in ("scorecard", "status")])
@@ -68,14 +89,24 @@ def test_chapters_carry_their_figures(nb_path):
 
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=IDS)
-def test_explorers_are_unvalidated_and_left_out_of_the_html(nb_path):
-    """An explorer's output is a live widget: nbval must not compare it, and the static HTML (where
-    no kernel runs it) shows the canonical figure above it instead of an empty widget."""
+def test_explorers_never_run_headless_and_are_left_out_of_the_html(nb_path):
+    """An explorer's output is a live widget, and executing one can block a headless kernel
+    (nbclient): papermill (``skip-execution``) and nbval (``nbval-skip``) skip it, and the static HTML
+    (where no kernel runs it) shows the canonical figure above it (``remove-output``)."""
     nb = nbformat.read(nb_path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code" and "_explorer(" in cell.source:
-            assert cell.source.lstrip().startswith("# NBVAL_IGNORE_OUTPUT"), cell.source[:80]
-            assert "remove-output" in cell.metadata.get("tags", []), cell.source[:80]
+            assert set(EXPLORER_TAGS) <= set(cell.metadata.get("tags", [])), cell.source[:80]
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=IDS)
+def test_no_nbval_comments_in_the_code_readers_see(nb_path):
+    """nbval's cell tags (``nbval-ignore-output``, ``nbval-skip``), not comments, so the HTML shows
+    only code."""
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not cell.source.lstrip().upper().startswith("# NBVAL"), cell.source[:80]
 
 
 RESULT_FILES = sorted((BOOK / "results").glob("*.json"))

@@ -22,7 +22,11 @@ from .profiles import PROFILES, check_profile
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 LAST = ("scorecard", "status")  # these read what the chapters wrote: run them last, in this order
-CELL_TIMEOUT = 1800  # seconds per cell: a hung kernel fails the run instead of stalling it
+#: seconds one cell may run before the run fails (a hung kernel must fail, never stall a run)
+CELL_TIMEOUT = {"smoke": 300, "book": 1800, "paper": 24 * 3600}
+START_TIMEOUT = 120  # seconds for a kernel to start and answer
+#: tags of a live-widget (explorer) cell: papermill/nbclient and nbval skip it, the HTML shows only code
+EXPLORER_TAGS = ("skip-execution", "nbval-skip", "remove-output")
 
 
 def toc_files(root: Path = ROOT) -> list[str]:
@@ -62,25 +66,75 @@ def results_dir(profile: str) -> Path:
     return BOOK / "results" if profile == "book" else ROOT / "_build" / profile / "results"
 
 
-def execute(notebook: Path, output: Path, profile: str, cwd: Path | None = None) -> float:
-    """Run ``notebook`` with papermill at ``profile`` and write it to ``output``; return seconds."""
+class NotebookRunError(RuntimeError):
+    """A notebook failed under papermill: the message names the notebook and the cell."""
+
+
+def execute(
+    notebook: Path,
+    output: Path,
+    profile: str,
+    cwd: Path | None = None,
+    timeout: float | None = None,
+    start_timeout: float = START_TIMEOUT,
+) -> float:
+    """Run ``notebook`` with papermill at ``profile`` and write it to ``output``; return seconds.
+
+    Every wait is bounded: a cell may run ``timeout`` seconds (default :data:`CELL_TIMEOUT` of the
+    profile) and the kernel must start within ``start_timeout``.  Cells tagged ``skip-execution``
+    (the live-widget explorers) are not run.  A failing, hanging or dying kernel raises
+    :class:`NotebookRunError` naming the notebook and the cell.
+    """
     import papermill
 
     check_profile(profile)
     t0 = time.perf_counter()
     output.parent.mkdir(parents=True, exist_ok=True)
-    papermill.execute_notebook(
-        str(notebook),
-        str(output),
-        parameters={"profile": profile},
-        kernel_name="python3",
-        cwd=str(cwd or notebook.parent),
-        progress_bar=False,
-        execution_timeout=CELL_TIMEOUT,
-        start_timeout=120,
-    )
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters={"profile": profile},
+            kernel_name="python3",
+            cwd=str(cwd or notebook.parent),
+            progress_bar=False,
+            execution_timeout=timeout or CELL_TIMEOUT[profile],
+            start_timeout=start_timeout,
+        )
+    except Exception as exc:
+        raise NotebookRunError(
+            f"{notebook.name} ({profile} profile) failed at {_failed_cell(output)}: {_summary(exc)}"
+        ) from exc
     _hide_injected_parameters(output)
     return time.perf_counter() - t0
+
+
+def _failed_cell(output: Path) -> str:
+    """The cell papermill was running when it stopped, read from its partial output notebook: the
+    last cell that left the "pending" state (papermill marks a timed-out cell "completed").  Cells
+    are numbered as in the source notebook (papermill's injected parameters cell is not counted)."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(output, as_version=4)
+    except Exception:  # the kernel never started: no output notebook
+        return "kernel start (no cell ran)"
+    code = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
+    ]
+    started = [i for i, c in enumerate(code) if c.metadata.get("papermill", {}).get("status") != "pending"]
+    if not started:
+        return "kernel start (no cell ran)"
+    i = started[-1]
+    first = code[i].source.strip().splitlines()[0] if code[i].source.strip() else ""
+    return f"code cell {i + 1} of {len(code)} ({first[:60]!r})"
+
+
+def _summary(exc: Exception) -> str:
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip().strip("-")]
+    return f"{type(exc).__name__}: {lines[0] if lines else ''}"
 
 
 def _hide_injected_parameters(path: Path) -> None:
@@ -128,6 +182,29 @@ def regenerate(profile: str = "book", only: list[str] | None = None, out_dir: Pa
     print(f"{'total':28s} {total:8.1f} s  ({profile} profile)")
 
 
+def slowest_cells(notebooks: list[Path] | None = None) -> list[tuple[float, str]]:
+    """(seconds, "notebook: cell") of every executed code cell, slowest first, from the durations
+    papermill recorded in the committed notebooks (``make regenerate``, book profile)."""
+    import nbformat
+
+    out = []
+    for nb_path in notebooks or toc_notebooks():
+        nb = nbformat.read(nb_path, as_version=4)
+        for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+            duration = cell.metadata.get("papermill", {}).get("duration")
+            if duration is not None:
+                out.append((float(duration), f"{nb_path.stem}: code cell {i + 1}"))
+    return sorted(out, reverse=True)
+
+
+def nbval_cell_timeout(factor: float = 5.0, floor: float = 60.0) -> int:
+    """nbval's per-cell timeout: ``factor`` x the slowest committed cell (2 workers share 2 cores, and a
+    CI machine may be slower), but at least ``floor`` seconds (kernel warm-up, imports)."""
+    cells = slowest_cells()
+    slowest = cells[0][0] if cells else 0.0
+    return int(max(floor, factor * slowest) + 0.999)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m longdeps.notebooks")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -135,10 +212,14 @@ def main(argv: list[str] | None = None) -> int:
     reg.add_argument("--profile", default="book", help=f"one of {', '.join(PROFILES)}")
     reg.add_argument("--only", nargs="*", help="notebook names (e.g. intro theorems); default: all")
     sub.add_parser("list", help="list the notebooks of _toc.yml in execution order")
+    sub.add_parser("nbval-timeout", help="print nbval's cell timeout, sized from the slowest committed cell")
     args = parser.parse_args(argv)
     if args.command == "list":
         for nb in toc_notebooks():
             print(nb.relative_to(ROOT))
+        return 0
+    if args.command == "nbval-timeout":
+        print(nbval_cell_timeout())
         return 0
     if args.profile not in PROFILES:
         print(f"unknown profile {args.profile!r}; valid profiles: {', '.join(PROFILES)}", file=sys.stderr)
