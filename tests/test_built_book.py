@@ -6,7 +6,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from longdeps import claims
+from longdeps import claims, scorecard
 from longdeps.notebooks import BOOK, ROOT, toc_files
 
 pytestmark = pytest.mark.built
@@ -60,18 +60,39 @@ def test_mathjax_is_served_locally():
 
 def test_scorecard_tables_are_present_and_agree_with_the_results():
     soup = page("book/scorecard")
-    tables = soup.select("table.longdeps-table")
-    assert len(tables) == 2, "expected the verdict counts and the claims table"
-    rows = claims.scorecard_rows(BOOK / "results")
-    counts = claims.verdict_counts(rows)
-    last = [td.get_text() for td in tables[0].select("tbody tr")[-1].select("td")]
-    assert last[0] == "all" and int(last[-1]) == len(rows)
-    assert [int(x) for x in last[1:-1]] == [counts[v] for v in claims.VERDICTS]
-    claim_rows = [r for r in tables[1].select("tbody tr") if "group" not in (r.get("class") or [])]
-    assert len(claim_rows) == len(rows)
-    for payload in claims.load_results(BOOK / "results").values():
-        for c in payload["claims"]:
-            assert c["ours"] in tables[1].get_text(), c["id"]
+    rows = scorecard.rows(BOOK / "results")
+    headline = soup.select_one("ul.longdeps-headline")
+    assert headline, "the headline (verdicts per kind) is missing"
+    for kind, counts in scorecard.kind_verdict_counts(rows).items():
+        total = sum(counts.values())
+        line = next(
+            li.get_text(" ", strip=True) for li in headline.select("li") if scorecard.PLURAL[kind] in li.text
+        )
+        if total:
+            assert f"{counts[claims.REPRODUCED]} of {total} {claims.REPRODUCED}" in line, line
+    counts_table = soup.select_one("table.longdeps-table.counts")
+    last = [td.get_text() for td in counts_table.select("tbody tr")[-1].select("td")]
+    assert last[:2] == ["all", "both"] and int(last[-1]) == len(rows)
+    counts = scorecard.verdict_counts(rows)
+    assert [int(x) for x in last[2:-1]] == [counts[v] for v in claims.VERDICTS]
+    table = soup.select_one("table.longdeps-table.scorecard")
+    claim_rows = table.select("tbody tr:not(.group):not(.details)")
+    assert len(claim_rows) == len(rows) == len(table.select("tbody tr.details details"))
+    for row, tr in zip(rows, claim_rows):
+        ours = [s.get_text() for s in tr.select("td.ours span.line")]
+        assert ours == scorecard.ours_lines(row), row["id"]
+        assert tr.select_one("td.verdict").get_text() == row["verdict"]
+
+
+def test_scorecard_links_reach_the_chapter_sections():
+    soup = page("book/scorecard")
+    links = soup.select("table.longdeps-table.scorecard td.artifact a[href]")
+    assert links, "no artifact links to the chapters"
+    for a in links:
+        target, _, anchor = a["href"].partition("#")
+        chapter = page(f"book/{target.removesuffix('.html')}")
+        if anchor:
+            assert chapter.find(id=anchor), f"{a.get_text()}: no section #{anchor} in {target}"
 
 
 def test_status_page_lists_run_times():

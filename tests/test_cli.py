@@ -50,3 +50,16 @@ def test_regenerate_writes_outside_the_book_for_other_profiles(tmp_path, monkeyp
     assert (notebooks.BOOK / "intro.ipynb").read_bytes() == before
     assert "intro" in capsys.readouterr().out
     assert notebooks.output_dir("paper") == notebooks.ROOT / "_build" / "paper"
+
+
+def test_regenerate_runs_a_notebook_only_after_the_ones_it_reads():
+    from pathlib import Path
+
+    from longdeps.notebooks import _needs
+
+    names = ["intro", "theorems", "alternatives", "em_target_propagation", "scorecard", "status"]
+    assert _needs(Path("theorems.ipynb"), names) == set()
+    assert _needs(Path("alternatives.ipynb"), names) == {"em_target_propagation"}
+    assert _needs(Path("alternatives.ipynb"), ["alternatives"]) == set()  # --only alternatives
+    assert _needs(Path("scorecard.ipynb"), names) == set(names[:4])
+    assert _needs(Path("status.ipynb"), names) == set(names[:5])

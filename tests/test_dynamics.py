@@ -191,3 +191,11 @@ def test_bound_never_below_measured_on_random_nets(act, scale):
 def test_bad_inputs_raise_value_error(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_origin_attracts_at_w_equal_1_although_the_slope_is_1():
+    assert d.origin_attracts(np.array([0.5, 1.0, -1.0])).all()
+    assert not d.origin_attracts(np.array([1.01, 2.0, -1.5])).any()
+    orbit = d.cobweb(0.5, 1.0, 2000)
+    assert abs(orbit[-1]) < 0.05 and np.all(np.diff(np.abs(orbit)) < 0)  # slowly, monotonically to 0
+    assert abs(orbit[-1] - np.sqrt(3 / (2 * 2000))) < 0.005  # x_t ~ sqrt(3 / (2t)), not geometric

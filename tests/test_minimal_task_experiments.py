@@ -23,7 +23,7 @@ def test_trainer_converges_on_easy_case():
     res = gradient_descent(problem, theta0, lr=0.05, epochs=500)
     assert res.converged.all() and not res.diverged.any()
     assert np.all(problem.converged(res.theta))
-    assert np.all(res.presentations == (res.steps + 1) * 10)
+    assert np.all(res.presentations == res.steps * 10)  # one pass of the 10 sequences per epoch
     finite = res.cost[np.isfinite(res.cost)]
     assert finite.size and res.cost[:, -1].max() < res.cost[:, 0].min()
 
@@ -66,18 +66,51 @@ def test_guessing_solves_latch_and_is_chunk_independent():
 def test_smoke_experiments_and_claims(monkeypatch):
     monkeypatch.setenv("LONGDEPS_CACHE", "off")
     monkeypatch.setenv("LONGDEPS_PROGRESS", "0")
-    f1 = mt.fig1b("smoke")
-    f2a = mt.fig2a("smoke")
-    assert f2a["rate"].shape == (3, 3)
-    f2b = mt.fig2b("smoke")
-    sens = mt.sensitivity("smoke")
-    np.testing.assert_array_equal(sens["rate_lr"][1], f2b["rate"])  # same seeds: base case equals Fig. 2b
-    cur = mt.curriculum("smoke")
-    gue = mt.guessing("smoke")
-    nums = mt.claim_numbers(f1, f2a, f2b, cur, gue)
     card = claims.ChapterCard("minimal_task", "smoke")
-    for cid, ours in nums.items():
-        assert card.check(cid, ours=ours, scale="smoke") in claims.VERDICTS
+    f1 = mt.fig1b("smoke")
+    card.record(mt.fig1b, f1, scale="smoke")
+    f2a = mt.fig2a("smoke")
+    assert f2a["rate"].shape == f2a["rate_small_lr"].shape == (3, 3)
+    card.record(mt.fig2a, f2a)
+    f2b = mt.fig2b("smoke")
+    for reading in ("frozen", "trained"):
+        assert f2b[reading]["rate"].shape == f2b[reading]["solvable_rate"].shape == f2b["T"].shape
+    assert f2b["frozen_rate_lr"].shape == (2, len(f2b["T"]))
+    # w frozen: the final w is the initial one; w trained: it moved
+    assert np.all(f2b["frozen"]["final_w"] == mt.FIG2B_W0)
+    assert np.any(f2b["trained"]["final_w"] != mt.FIG2B_W0)
+    card.record(mt.fig2b, f2b)
+    card.record(mt.curriculum, mt.curriculum("smoke"))
+    card.record(mt.guessing, mt.guessing("smoke"))
+    assert not card.missing()
+    assert all(r.verdict in claims.VERDICTS for r in card.results)
+
+
+def test_sensitivity_smoke(monkeypatch):
+    monkeypatch.setenv("LONGDEPS_CACHE", "off")
+    monkeypatch.setenv("LONGDEPS_PROGRESS", "0")
+    res = mt.sensitivity("smoke")
+    V, W, S = len(res["variants"]), len(res["w0"]), len(res["s"])
+    assert res["rate"].shape == res["test_rate"].shape == (V, W, S)
+    assert res["converged"].shape == (V, W, S, res["runs"])
+    for k in ("failed_w_below_1", "rate_one_basin", "rate_two_basins"):
+        assert res[k].shape == (V, S) and np.all((res[k] >= 0) & (res[k] <= 1))
+    # the variants share seeds: the one-basin diagnostic depends on the h range only
+    same_h = [i for i, n in enumerate(res["variants"]) if mt.VARIANTS[n][2] == mt.PROTOCOL.h_init]
+    for i in same_h:
+        np.testing.assert_array_equal(res["one_basin"][i], res["one_basin"][same_h[0]])
+    # at s = 0 fresh sequences are the fixed ones: the fresh variant trains exactly like the protocol
+    j = list(res["s"]).index(0.0)
+    a, b = list(res["variants"]).index("protocol"), list(res["variants"]).index("fresh")
+    np.testing.assert_array_equal(res["converged"][a, :, j], res["converged"][b, :, j])
+
+
+def test_fall_numbers():
+    T = np.array([3, 4, 6, 10, 20, 40])
+    out = mt.fall_numbers(T, [1.0, 0.9, 0.8, 0.4, 0.1, 0.0], [1, 1, 1, 0.95, 0.9, 0.9])
+    assert out["T_first"] == 4 and out["rate_first"] == 0.9
+    assert out["T_half"] == 10 and out["solvable_at_T_half"] == 0.95
+    assert mt.fall_numbers(T, [1.0] * 6, [1.0] * 6)["T_half"] == -1
 
 
 def test_fig2a_deterministic():
@@ -106,7 +139,7 @@ def test_fig2b_choices_smoke(monkeypatch):
     for k in ("rate", "solvable_rate", "untrained_rate"):
         assert np.all((res[k] >= 0) & (res[k] <= 1))
     # same seeds, nested training sets: the setting (10 per class, tol 0.4) is Fig. 2b itself
-    f2b = mt.fig2b("smoke")
+    f2b = mt.fig2b("smoke")["frozen"]
     i, j = list(ns).index(mt.CHOICES["n_per_class"]), list(tols).index(mt.CHOICES["tol"])
     np.testing.assert_array_equal(res["converged"][i, j], f2b["converged"])
     np.testing.assert_array_equal(res["solvable_rate"][i, j], f2b["solvable_rate"])
@@ -145,3 +178,25 @@ def test_fig2b_choices_trials_do_not_depend_on_the_batch_split():
     assert whole["converged"].shape == (4, 2, 2)
     for k in whole:
         np.testing.assert_array_equal(whole[k], split[k])
+
+
+def test_explorer_backend_lives_in_explore_and_is_re_exported():
+    from longdeps.experiments.minimal_task import explore
+
+    assert mt.train_one is explore.train_one
+    run = explore.train_one(T=6, L=1, s=0.0, w0=1.5, epochs=5, seed=1)
+    assert run["history"].shape[-1] == 3 and run["x"].shape == (2, 10, 6)
+
+
+def test_sensitivity_trials_do_not_depend_on_the_batch_split():
+    from longdeps.experiments.minimal_task.sensitivity import _sensitivity_trials
+    from longdeps.runner import run_trials
+
+    cfg = dict(w0=[0.5, 1.5, 3.0, 1.0], s=[0.0, 0.2, 0.5, 0.2], T=8, L=3, epochs=15, lr=0.05, h_init=0.1)
+    for fresh in (False, True):
+        whole = run_trials("t.sens", _sensitivity_trials, 4, config={**cfg, "fresh": fresh}, cache=False)
+        split = run_trials(
+            "t.sens", _sensitivity_trials, 4, config={**cfg, "fresh": fresh}, batch_size=3, cache=False
+        )
+        for k in whole:
+            np.testing.assert_array_equal(whole[k], split[k])

@@ -7,7 +7,7 @@ import os
 import nbformat
 import pytest
 
-from longdeps import claims
+from longdeps import claims, scorecard
 from longdeps.notebooks import BOOK, EXPLORER_TAGS, ROOT, NotebookRunError, execute, toc_files, toc_notebooks
 
 NOTEBOOKS = toc_notebooks()
@@ -129,7 +129,7 @@ def test_recorded_claims_agree_with_the_chapter_output(path):
     assert claims.format_table(rows) in text, (
         f"{path.name} disagrees with the claims printed by {nb_path.name}: run `make regenerate`"
     )
-    registry = claims.load_all()
+    registry = scorecard.load_all()
     for c in payload["claims"]:
         assert c["id"] in registry, f"{c['id']} recorded but not registered"
         assert registry[c["id"]].judge(c["values"]) == c["verdict"], f"{c['id']}: rule changed since"

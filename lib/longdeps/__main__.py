@@ -1,11 +1,16 @@
-"""Command line: ``python -m longdeps list`` and ``python -m longdeps run EXPERIMENT --profile P``."""
+"""Command line: ``python -m longdeps list`` and ``python -m longdeps run EXPERIMENT --profile P``.
+
+``run`` takes ``--processes N`` (run the experiment's trial batches on N worker processes) or
+``--scheduler tcp://HOST:8786`` (on a Dask cluster); the numbers are the same as a serial run.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
-from . import experiments
+from . import experiments, runner
 from .profiles import DEFAULT_PROFILE, PROFILES
 
 
@@ -26,6 +31,12 @@ def summarise(results) -> str:
     return "\n".join(lines)
 
 
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m longdeps", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -33,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="run one experiment")
     run.add_argument("experiment")
     run.add_argument("--profile", default=DEFAULT_PROFILE, help=f"one of {', '.join(PROFILES)}")
+    where = run.add_mutually_exclusive_group()
+    where.add_argument(
+        "--processes", type=_positive_int, metavar="N", help="run trial batches on N processes"
+    )
+    where.add_argument("--scheduler", metavar="tcp://HOST:8786", help="run trial batches on a Dask cluster")
     args = parser.parse_args(argv)
 
     registry = experiments.load_all()
@@ -50,7 +66,15 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    print(summarise(registry[args.experiment](profile=args.profile)))
+    if args.scheduler is not None and "://" not in args.scheduler:
+        print(
+            f"--scheduler needs a scheduler address like tcp://HOST:8786, got {args.scheduler!r}",
+            file=sys.stderr,
+        )
+        return 2
+    executor = args.processes or args.scheduler
+    with runner.using_executor(executor) if executor else contextlib.nullcontext():
+        print(summarise(registry[args.experiment](profile=args.profile)))
     return 0
 
 

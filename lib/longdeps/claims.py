@@ -1,20 +1,29 @@
-"""The scorecard: every claim the book checks, its paper's number, ours, and a computed verdict.
+"""The scorecard's claims: each one declared once, beside the experiment that computes its numbers.
 
-A chapter declares a claim next to the rule that judges it::
+A claim names the experiment whose result it judges, how to read our numbers off that result, and a
+rule that turns the numbers into a verdict; the rule is the decorated function and its docstring *is*
+the rule shown in the scorecard::
 
-    @claim("bsf94.fig2b", chapter="minimal_task", paper="BSF94", artifact="Fig. 2b",
+    @claim("bsf94.fig2b", of="minimal_task.fig2b", kind=EXPERIMENT, paper="BSF94", artifact="Fig. 2b",
            statement="When T becomes large it is extremely difficult to attain convergence.",
-           paper_value="convergence frequency falls from ~1 at T=2 to ~0 by T~20")
+           paper_value="convergence frequency falls from ~1 at T=2 to ~0 by T~20",
+           numbers=lambda r: {"rate_long": r["rate"][-1], "rate_short": r["rate"][0]})
     def _(ours):
         '''reproduced when the rate at the largest T is below 0.1 and at the smallest above 0.9.'''
         return REPRODUCED if ours["rate_long"] < 0.1 and ours["rate_short"] > 0.9 else PARTLY
 
-The docstring *is* the rule shown in the scorecard.  In its notebook the chapter then calls
-:meth:`ChapterCard.check` with our numbers and the scale they ran at; :meth:`ChapterCard.show`
-prints the chapter's table and, when ``LONGDEPS_RECORD_DIR`` is set (``make regenerate`` sets it),
-writes ``<chapter>.json`` there.  The Scorecard chapter reads those committed files, so it does not
-depend on the order in which notebooks run; a test checks each file against its notebook's output.
-Nobody types a verdict.
+Two kinds: a **check** is a mathematical identity the code must satisfy (a theorem's bound evaluated
+on our numbers); an **experiment** is an empirical statement of the paper that could come out
+otherwise.  The scorecard counts them apart.
+
+In its notebook a chapter records each experiment's result once, ``card.record(fig2b, result)``: the
+card judges every claim declared ``of`` that experiment (the notebook never retypes a claim id) and
+:meth:`ChapterCard.show` prints the chapter's table (claims whose experiment did not run show
+``not run``) and, when ``LONGDEPS_RECORD_DIR`` is set (``make regenerate`` sets it), writes
+``<chapter>.json`` there; the scorecard chapter (:mod:`longdeps.scorecard`) reads those committed
+files.  Nobody types a verdict.
+
+This module imports nothing from the experiments (they import it).
 """
 
 from __future__ import annotations
@@ -32,6 +41,10 @@ NOT_REPRODUCED = "not reproduced"
 NOT_RUN = "not run"
 VERDICTS = (REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_RUN)
 
+CHECK = "check"  # a mathematical identity the code must satisfy
+EXPERIMENT = "experiment"  # an empirical statement that could come out otherwise
+KINDS = (EXPERIMENT, CHECK)
+
 PAPERS = {
     "BSF94": "Bengio, Simard & Frasconi 1994, Learning long-term dependencies with gradient descent "
     "is difficult",
@@ -41,27 +54,56 @@ PAPERS = {
 }
 
 Rule = Callable[[dict], str]
+Numbers = Callable[[object], dict]
 
 
 @dataclass(frozen=True)
 class Claim:
     id: str
     chapter: str
+    kind: str
     paper: str
     artifact: str
     statement: str
     paper_value: str
     rule: str
     judge: Rule
+    experiment: str | None = None  # "<chapter>.<name>" of the experiment whose result it judges
+    numbers: Numbers | None = None  # result -> our numbers (the dict the rule judges)
 
 
 REGISTRY: dict[str, Claim] = {}
 
 
-def claim(id: str, *, chapter: str, paper: str, artifact: str, statement: str, paper_value: str):
-    """Register the decorated function as the verdict rule of claim ``id`` (its docstring is the rule)."""
+def claim(
+    id: str,
+    *,
+    paper: str,
+    artifact: str,
+    statement: str,
+    paper_value: str,
+    kind: str = EXPERIMENT,
+    of: str | Callable | None = None,
+    numbers: Numbers | None = None,
+    chapter: str | None = None,
+):
+    """Register the decorated function as the verdict rule of claim ``id`` (its docstring is the rule).
+
+    ``of``: the experiment (its registered name ``"<chapter>.<name>"`` or the function itself) whose
+    result ``numbers(result)`` turns into the dict the rule judges; the chapter is the name's prefix.
+    """
     if paper not in PAPERS:
         raise ValueError(f"unknown paper {paper!r}; known: {', '.join(PAPERS)}")
+    if kind not in KINDS:
+        raise ValueError(f"unknown claim kind {kind!r}; known: {', '.join(KINDS)}")
+    experiment = getattr(of, "experiment_name", of)
+    if experiment is not None and not isinstance(experiment, str):
+        raise ValueError(f"claim {id!r}: of= must be an experiment or its name, got {of!r}")
+    if experiment is not None and numbers is None:
+        raise ValueError(f"claim {id!r}: of={experiment!r} needs numbers= (result -> dict of our numbers)")
+    chapter = chapter or (experiment.split(".")[0] if experiment else None)
+    if not chapter:
+        raise ValueError(f"claim {id!r}: give of= (an experiment) or chapter=")
 
     def register(judge: Rule) -> Rule:
         if id in REGISTRY and REGISTRY[id].judge.__qualname__ != judge.__qualname__:
@@ -69,18 +111,17 @@ def claim(id: str, *, chapter: str, paper: str, artifact: str, statement: str, p
         rule = " ".join((judge.__doc__ or "").split())
         if not rule:
             raise ValueError(f"claim {id!r}: its rule function needs a docstring stating the rule")
-        REGISTRY[id] = Claim(id, chapter, paper, artifact, statement, paper_value, rule, judge)
+        REGISTRY[id] = Claim(
+            id, chapter, kind, paper, artifact, statement, paper_value, rule, judge, experiment, numbers
+        )
         return judge
 
     return register
 
 
-def load_all() -> dict[str, Claim]:
-    """Import every experiment module (which registers its claims) and return the registry."""
-    from . import experiments
-
-    experiments.load_all()
-    return REGISTRY
+def chapter_claims(chapter: str) -> list[Claim]:
+    """The registered claims of ``chapter``, in declaration order."""
+    return [c for c in REGISTRY.values() if c.chapter == chapter]
 
 
 def format_value(v) -> str:
@@ -112,6 +153,7 @@ def _plain(v):
 @dataclass
 class Result:
     id: str
+    kind: str
     paper: str
     artifact: str
     statement: str
@@ -133,6 +175,22 @@ class ChapterCard:
         self.profile = check_profile(profile)
         self.results: list[Result] = []
 
+    def record(self, experiment, result, scale: str | None = None) -> list[str]:
+        """Judge every claim declared ``of`` ``experiment`` (a function or its name) on ``result``.
+
+        ``scale`` defaults to the experiment's :func:`longdeps.profiles.scale_note` at this profile.
+        Returns the verdicts, in declaration order.
+        """
+        name = getattr(experiment, "experiment_name", experiment)
+        mine = [c for c in REGISTRY.values() if c.experiment == name]
+        if not mine:
+            raise KeyError(f"no claim is declared of experiment {name!r}")
+        if scale is None:
+            from .profiles import scale_note
+
+            scale = scale_note(name, self.profile)
+        return [self.check(c.id, c.numbers(result), scale) for c in mine]
+
     def check(self, claim_id: str, ours: dict, scale: str) -> str:
         """Judge ``claim_id`` on our numbers ``ours`` (run at ``scale``); return and keep the verdict."""
         if claim_id not in REGISTRY:
@@ -147,9 +205,26 @@ class ChapterCard:
         text = "; ".join(f"{k} = {format_value(v)}" for k, v in ours.items())
         self.results = [r for r in self.results if r.id != claim_id]
         self.results.append(
-            Result(c.id, c.paper, c.artifact, c.statement, c.paper_value, text, scale, verdict, c.rule, ours)
+            Result(
+                c.id,
+                c.kind,
+                c.paper,
+                c.artifact,
+                c.statement,
+                c.paper_value,
+                text,
+                scale,
+                verdict,
+                c.rule,
+                ours,
+            )
         )
         return verdict
+
+    def missing(self) -> list[Claim]:
+        """The chapter's registered claims not judged yet (their experiment did not run)."""
+        done = {r.id for r in self.results}
+        return [c for c in chapter_claims(self.chapter) if c.id not in done]
 
     def table(self) -> str:
         """The chapter's claims as plain text (what nbval compares and the scorecard test finds)."""
@@ -157,6 +232,8 @@ class ChapterCard:
 
     def show(self) -> None:
         print(self.table())
+        for c in self.missing():
+            print(f"[{NOT_RUN}] {c.paper} {c.artifact} ({c.id}): its experiment {c.experiment} did not run")
         folder = os.environ.get("LONGDEPS_RECORD_DIR")
         if folder:
             self.save(Path(folder))
@@ -176,91 +253,8 @@ class ChapterCard:
 def format_table(results: list[Result]) -> str:
     lines = []
     for r in results:
-        lines.append(f"[{r.verdict}] {r.paper} {r.artifact} ({r.id})")
+        lines.append(f"[{r.verdict}] {r.kind}: {r.paper} {r.artifact} ({r.id})")
         lines.append(f"    paper: {r.paper_value}")
         lines.append(f"    ours:  {r.ours}")
         lines.append(f"    scale: {r.scale}")
     return "\n".join(lines)
-
-
-def load_results(folder: Path) -> dict[str, dict]:
-    """Every recorded chapter file in ``folder``: chapter -> its JSON payload."""
-    out = {}
-    for path in sorted(Path(folder).glob("*.json")):
-        payload = json.loads(path.read_text())
-        out[payload["chapter"]] = payload
-    return out
-
-
-def scorecard_rows(folder: Path) -> list[dict]:
-    """All registered claims, with recorded results where a chapter has them, else ``not run``."""
-    registry = load_all()
-    recorded = {c["id"]: c for p in load_results(folder).values() for c in p["claims"]}
-    rows = []
-    for cid, c in registry.items():
-        r = recorded.get(cid)
-        rows.append(
-            {
-                "paper": c.paper,
-                "artifact": c.artifact,
-                "id": cid,
-                "chapter": c.chapter,
-                "statement": c.statement,
-                "paper_value": c.paper_value,
-                "ours": r["ours"] if r else "",
-                "scale": r["scale"] if r else "",
-                "verdict": r["verdict"] if r else NOT_RUN,
-                "rule": c.rule,
-            }
-        )
-    for cid, r in recorded.items():  # recorded but no longer registered: show, never hide
-        if cid not in registry:
-            rows.append({**r, "chapter": "?", "verdict": r["verdict"] + " (claim removed)"})
-    order = list(PAPERS)
-    rows.sort(key=lambda row: (order.index(row["paper"]) if row["paper"] in order else 99, row["id"]))
-    return rows
-
-
-def verdict_counts(rows: list[dict]) -> dict[str, int]:
-    counts = {v: 0 for v in VERDICTS}
-    for row in rows:
-        counts[row["verdict"]] = counts.get(row["verdict"], 0) + 1
-    return counts
-
-
-def scorecard_table(rows: list[dict]):
-    """All claims as one table, grouped by paper (a heading row per paper)."""
-    from .tables import Table
-
-    body, groups, current = [], [], None
-    for row in rows:
-        if row["paper"] != current:
-            current = row["paper"]
-            groups.append((len(body), PAPERS.get(current, current)))
-        body.append(
-            [
-                row["artifact"],
-                row["verdict"],
-                row["statement"],
-                row["paper_value"],
-                row["ours"] or "-",
-                row["scale"] or "-",
-                row["rule"],
-            ]
-        )
-    headers = ["artifact", "verdict", "claim", "paper", "ours", "scale", "verdict rule"]
-    classes = ["artifact", "verdict", "claim", "paper", "ours", "scale", "rule"]
-    return Table(headers, body, groups=groups, classes=classes)
-
-
-def counts_table(rows: list[dict]):
-    """How many claims have each verdict, per paper and in all."""
-    from .tables import Table
-
-    papers = [p for p in PAPERS if any(r["paper"] == p for r in rows)]
-    body = []
-    for p in [*papers, None]:
-        sel = [r for r in rows if p is None or r["paper"] == p]
-        c = verdict_counts(sel)
-        body.append([p or "all", *[c[v] for v in VERDICTS], len(sel)])
-    return Table(["paper", *VERDICTS, "claims"], body)

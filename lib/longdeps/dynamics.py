@@ -42,6 +42,16 @@ def map_slope(x: np.ndarray, w: float | np.ndarray) -> np.ndarray:
     return np.asarray(w) * (1 - np.tanh(np.asarray(w) * x) ** 2)
 
 
+def origin_attracts(w: float | np.ndarray) -> np.ndarray:
+    """Whether x = 0 attracts under x -> tanh(w x): exactly when |w| <= 1.
+
+    For |w| < 1 it attracts hyperbolically (|slope| = |w| < 1).  At |w| = 1 the slope is 1 in modulus
+    yet |tanh x| < |x| for x != 0, so it still attracts, slowly (x_t ~ sqrt(3 / (2 t)) for w = 1): a
+    test ``|slope| < 1`` calls it a repeller, wrongly.
+    """
+    return np.abs(np.asarray(w, dtype=float)) <= 1
+
+
 def cobweb(x0: float, w: float, steps: int) -> np.ndarray:
     """The orbit x_0, x_1, ..., x_steps of x -> tanh(w x).  Shape (steps + 1,)."""
     xs = [float(x0)]
@@ -232,8 +242,9 @@ def escape_threshold_simulated(w, steps: int = 2000, iters: int = 40) -> np.ndar
     """h*(w) by direct simulation: bisection on the constant input h in [0, w], an input escaping when
     it takes the neuron from -a_bar to a > 0 within ``steps`` steps.  Vectorised over ``w``.
 
-    Close to h* the passage through the saddle-node bottleneck takes ~ pi / sqrt(h - h*) steps, so a
-    finite ``steps`` over-estimates h* by about (pi / steps)^2 times a constant.
+    Close to h* the passage through the saddle-node bottleneck takes ~ pi / sqrt(s (h - h*)) steps,
+    s = sqrt(1 - 1/w) (g(a) = a - w tanh a has g''(-a_c) = -2 s), so a finite ``steps`` over-estimates
+    h* by about pi^2 / (s steps^2).
     """
     w = _check_latch_weight(w)
     lo, hi = np.zeros_like(w), w.copy()  # h = w always escapes: a_1 >= -w tanh(a_bar) + w > 0

@@ -15,6 +15,7 @@ import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from .profiles import PROFILES, check_profile
@@ -156,8 +157,22 @@ def output_dir(profile: str) -> Path:
     return BOOK if profile == "book" else ROOT / "_build" / profile
 
 
-def regenerate(profile: str = "book", only: list[str] | None = None, out_dir: Path | None = None) -> None:
-    """Execute the table of contents' notebooks at ``profile`` (see the module docstring)."""
+#: notebook -> the notebooks whose recorded results it reads (they must finish first); the scorecard and
+#: the status page read every other notebook's output
+NEEDS = {"alternatives": ("em_target_propagation",)}
+
+
+def _needs(nb: Path, names: list[str]) -> set[str]:
+    if nb.stem in LAST:
+        return set(names[: names.index(nb.stem)])
+    return set(NEEDS.get(nb.stem, ())) & set(names)
+
+
+def regenerate(
+    profile: str = "book", only: list[str] | None = None, out_dir: Path | None = None, jobs: int = 2
+) -> None:
+    """Execute the table of contents' notebooks at ``profile`` (see the module docstring), ``jobs``
+    notebooks at a time (one kernel per core), each as soon as the notebooks it reads are done."""
     out_dir = Path(out_dir) if out_dir else output_dir(profile)
     out_dir.mkdir(parents=True, exist_ok=True)
     os.environ["LONGDEPS_RECORD_DIR"] = str(results_dir(profile))
@@ -167,19 +182,32 @@ def regenerate(profile: str = "book", only: list[str] | None = None, out_dir: Pa
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as under `make test`: same sums, same order
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.pop("MPLBACKEND", None)  # a non-inline backend would drop every figure from the outputs
-    total = 0.0
-    for nb in toc_notebooks():
-        if only and nb.stem not in only:
-            continue
+    todo = [nb for nb in toc_notebooks() if not only or nb.stem in only]
+    names = [nb.stem for nb in todo]
+
+    def run(nb: Path) -> float:
         target = out_dir / nb.name
         with tempfile.TemporaryDirectory() as tmp:
             tmp_out = Path(tmp) / nb.name
             seconds = execute(nb, tmp_out, profile, cwd=nb.parent)
             shutil.move(tmp_out, target)
-        total += seconds
         shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
         print(f"{nb.stem:28s} {seconds:8.1f} s  -> {shown}", flush=True)
-    print(f"{'total':28s} {total:8.1f} s  ({profile} profile)")
+        return seconds
+
+    total, done, running = 0.0, set(), {}
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
+        while todo or running:
+            for nb in [nb for nb in todo if _needs(nb, names) <= done][: max(1, int(jobs)) - len(running)]:
+                todo.remove(nb)
+                running[pool.submit(run, nb)] = nb
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                total += fut.result()  # a failed notebook stops the run here, naming itself
+                done.add(running.pop(fut).stem)
+    wall = time.perf_counter() - t0
+    print(f"{'total':28s} {total:8.1f} s  ({profile} profile; {wall:.1f} s wall, {jobs} at a time)")
 
 
 def slowest_cells(notebooks: list[Path] | None = None) -> list[tuple[float, str]]:
@@ -211,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     reg = sub.add_parser("regenerate", help="execute the book's notebooks with papermill")
     reg.add_argument("--profile", default="book", help=f"one of {', '.join(PROFILES)}")
     reg.add_argument("--only", nargs="*", help="notebook names (e.g. intro theorems); default: all")
+    reg.add_argument("--jobs", type=int, default=2, help="notebooks executed at a time (default 2)")
     sub.add_parser("list", help="list the notebooks of _toc.yml in execution order")
     sub.add_parser("nbval-timeout", help="print nbval's cell timeout, sized from the slowest committed cell")
     args = parser.parse_args(argv)
@@ -224,7 +253,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile not in PROFILES:
         print(f"unknown profile {args.profile!r}; valid profiles: {', '.join(PROFILES)}", file=sys.stderr)
         return 2
-    regenerate(args.profile, args.only)
+    if args.jobs < 1:
+        print(f"--jobs must be >= 1, got {args.jobs}", file=sys.stderr)
+        return 2
+    regenerate(args.profile, args.only, jobs=args.jobs)
     return 0
 
 

@@ -21,6 +21,9 @@ def experiment(name: str):
     """Register the decorated function as experiment ``name`` (``"<chapter>.<artifact>"``)."""
 
     def register(fn: Callable) -> Callable:
+        if name in EXPERIMENTS and EXPERIMENTS[name].__qualname__ != fn.__qualname__:
+            raise ValueError(f"experiment {name!r} is registered twice")
+        fn.experiment_name = name  # claims declared `of=fn` find their experiment by it
         EXPERIMENTS[name] = fn
         return fn
 
@@ -28,9 +31,10 @@ def experiment(name: str):
 
 
 def load_all() -> dict[str, Callable]:
-    """Import every module of this package (registering its experiments and claims)."""
-    for info in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{info.name}")
+    """Import every module of this package and its chapter subpackages (registering their experiments
+    and claims)."""
+    for info in pkgutil.walk_packages(__path__, prefix=f"{__name__}."):
+        importlib.import_module(info.name)
     return EXPERIMENTS
 
 

@@ -22,6 +22,7 @@ def latch_map(profile: str = "book") -> dict:
         "maps": dynamics.neuron_map(x[None, :], weights[:, None]),  # (n_weights, grid)
         "x_bar": x_bar,  # positive attractor, 0 where w <= 1
         "slope_at_0": dynamics.map_slope(0.0, weights),
+        "origin_attracts": dynamics.origin_attracts(weights),  # |w| <= 1, including w = 1 (slowly)
         "slope_at_x_bar": dynamics.map_slope(x_bar, weights),
         "orbits": np.stack([dynamics.cobweb(0.1, w, s["steps"]) for w in weights]),
     }

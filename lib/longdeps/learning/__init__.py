@@ -1,6 +1,19 @@
 """Learning rules, all behind one small interface so a chapter can loop over them.
 
-A *problem* (e.g. :class:`longdeps.models.neuron.LatchProblem`) holds R independent runs and offers
+The training core (one protocol, one loop; use it for new code):
+
+* :mod:`.protocol` -- the :class:`~.protocol.Learner` protocol (``init``, ``step`` returning the
+  presentations it used, ``params``) and ``take`` / ``put`` of a learner's state by run;
+* :mod:`.fit` -- :func:`~.fit.fit`, the loop every learner goes through, and its :class:`~.fit.FitResult`;
+* :mod:`.gradient` -- :class:`~.gradient.GradientLearner` (model + task loss + optimiser; batch or
+  online back-propagation through time);
+* :mod:`.random_search` -- :class:`~.random_search.RandomGuessing`.
+
+(They are not imported here, so that a trial using only the older rules below does not depend on
+their source: see :func:`longdeps.runner.code_digest`.)
+
+The older rules (:mod:`.bptt`, :mod:`.guessing`) work on a *problem*
+(e.g. :class:`longdeps.models.neuron.LatchProblem`), which holds R independent runs and offers
 
 * ``n_runs``, ``n_params``, ``mask`` (1 = trainable coordinate), ``sequences_per_eval``;
 * ``cost(theta) -> (R,)`` and ``cost_and_grad(theta) -> (cost (R,), grad (R, n_params), converged (R,))``;

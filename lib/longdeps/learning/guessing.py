@@ -1,20 +1,21 @@
-"""Random weight guessing (Hochreiter, Bengio, Frasconi & Schmidhuber 2001, Section 4; Schmidhuber &
-Hochreiter 1996): draw every trainable parameter uniformly in [-scale, scale] until the problem's
-convergence criterion holds.  No gradient, no memory: the number of guesses is geometric with the
-success probability of one guess, whatever the sequence length does to the gradient.
-
-Vectorised over runs: each round every unsolved run draws ``chunk`` guesses from its own generator
-(the guess sequence of a run does not depend on ``chunk``) and all of them are evaluated as one array
-computation.
+"""Random weight guessing on a latch problem (Hochreiter, Bengio, Frasconi & Schmidhuber 2001, Section
+4; Schmidhuber & Hochreiter 1996), run by the training core: the learner
+:class:`~longdeps.learning.random_search.RandomGuessing` in the one loop
+:func:`~longdeps.learning.fit.fit`.  Draw every trainable parameter uniformly in [-scale, scale] until
+the problem's convergence criterion holds.  No gradient, no memory: the number of guesses is geometric
+with the success probability of one guess, whatever the sequence length does to the gradient.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 
 from . import LearningResult
+from .fit import fit
+from .random_search import RandomGuessing
 
 
 def random_guessing(
@@ -28,7 +29,8 @@ def random_guessing(
 ) -> LearningResult:
     """Guess until solved or ``max_guesses`` is spent.  Frozen coordinates (``problem.mask`` = 0) keep
     their value from ``theta0``.  ``steps`` = guesses used (``max_guesses`` for a failed run);
-    ``presentations`` = guesses x sequences per evaluation."""
+    ``presentations`` = guesses x sequences per evaluation.  A run's guesses come from its own
+    generator in the same order whatever ``chunk`` (guesses evaluated per round)."""
     R, n = problem.n_runs, problem.n_params
     if len(rngs) != R:
         raise ValueError(f"need one generator per run: {R} runs, got {len(rngs)} generators")
@@ -41,33 +43,33 @@ def random_guessing(
     base = np.zeros((R, n)) if theta0 is None else np.array(theta0, dtype=float)
     if base.shape != (R, n):
         raise ValueError(f"theta0 must have shape ({R}, {n}), got {base.shape}")
-    mask = problem.mask.astype(bool)
+    chunk = math.gcd(int(chunk), int(max_guesses))  # whole rounds spend the budget exactly
 
-    theta = base.copy()
-    solved = np.zeros(R, dtype=bool)
-    steps = np.full(R, max_guesses, dtype=np.int64)
-    used = 0
-    while used < max_guesses and not solved.all():
-        k = min(chunk, max_guesses - used)
-        idx = np.flatnonzero(~solved)
-        guesses = np.repeat(base[idx, None, :], k, axis=1)  # (r, k, n)
-        for j, r in enumerate(idx):
-            guesses[j][:, mask] = rngs[r].uniform(-scale, scale, size=(k, int(mask.sum())))
-        ok = problem.take(np.repeat(idx, k)).converged(guesses.reshape(-1, n)).reshape(len(idx), k)
-        hit = ok.any(axis=1)
-        first = ok.argmax(axis=1)
-        for j in np.flatnonzero(hit):
-            r = idx[j]
-            solved[r] = True
-            steps[r] = used + first[j] + 1
-            theta[r] = guesses[j, first[j]]
-        used += k
-    cost = problem.cost(theta)[:, None]
+    learner = RandomGuessing(problem.model, problem.task, scale=scale, chunk=chunk)
+    res = fit(
+        learner,
+        problem.task,
+        problem.model,
+        base,
+        rngs,
+        train=problem.batch,
+        max_steps=int(max_guesses) // chunk,
+        stop=(_solved_by_a_guess,),
+        record=False,
+    )
+    solved = res.state.solved  # the criterion held at a guess (the start itself is not a guess)
+    steps = np.where(solved, res.state.guesses, max_guesses).astype(np.int64)
+    theta = np.where(solved[:, None], res.theta, res.state.theta)
     return LearningResult(
         theta=theta,
-        cost=cost,
+        cost=problem.cost(theta)[:, None],
         presentations=steps * problem.sequences_per_eval,
         converged=solved,
         steps=steps,
         diverged=np.zeros(R, dtype=bool),
     )
+
+
+def _solved_by_a_guess(ev) -> np.ndarray:
+    """Stop a run once a guess meets the criterion (the starting point is not a guess)."""
+    return ev.success & (ev.steps > 0)

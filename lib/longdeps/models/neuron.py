@@ -1,20 +1,25 @@
-"""The latching neuron of Bengio, Simard & Frasconi 1994, eq. (1), with exact BPTT gradients.
+"""The latching neuron of Bengio, Simard & Frasconi 1994, eq. (1), on the minimal latch task.
 
     a_t^k = w f(a_{t-1}^k) + h_t^k,   x_t^k = f(a_t^k) = tanh(a_t^k),   t = 1..T,   a_0^k = 0   (1)
 
-Everything carries a leading runs axis R; a run has P sequences per class, so states are (R, 2, P).
-:class:`LatchProblem` packages the neuron with a batch of latch sequences behind the small interface
-every learning rule of the book uses (``cost``, ``cost_and_grad``, ``final_outputs``, ``converged``),
-over a flat parameter vector theta = (w, h_1^0..h_L^0, h_1^1..h_L^1) per run.
+The network is the training core's :class:`longdeps.models.rnn.LatchNet` (the n = 1 recurrent net fed
+by trainable inputs h_t^k on the first L steps) and the task is :class:`longdeps.tasks.latch.LatchTask`
+(the cost C, the convergence criterion).  :class:`LatchProblem` packages one training set per run
+with them for the chapter's experiments: ``cost``, ``cost_and_grad``, ``final_outputs``,
+``converged`` over a flat parameter vector theta = (w, h_1^0..h_L^0, h_1^1..h_L^1) per run, and
+``model`` / ``task`` / ``batch`` for :func:`longdeps.learning.fit.fit`.  States are reported as
+(R, 2, P, ...) arrays: R runs, 2 classes, P sequences per class.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
-from ..tasks.latch import LatchData, LatchTask, split_params
+from ..tasks.latch import LatchBatch, LatchData, LatchTask, as_batch
+from .rnn import LatchNet, latch_neuron
 
 #: default convergence tolerance: every final output within this distance of its target (see chapter)
 TOLERANCE = 0.4
@@ -29,44 +34,26 @@ def inputs(h: np.ndarray, noise: np.ndarray) -> np.ndarray:
     return u
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    u: np.ndarray
+    lengths: np.ndarray
+
+
 def forward(w: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Outputs x_1..x_T of eq. (1) for inputs u (R, 2, P, T) and weights w (R,); x has u's shape."""
-    w = np.asarray(w, dtype=float)[:, None, None]
-    x = np.empty_like(u)
-    prev = np.zeros(u.shape[:-1])
-    for t in range(u.shape[-1]):
-        prev = np.tanh(w * prev + u[..., t])
-        x[..., t] = prev
-    return x
+    """Outputs x_1..x_T of eq. (1) for inputs u (R, 2, P, T) and weights w (R,); x has u's shape
+    (the one recurrent forward pass of :mod:`longdeps.models.rnn`)."""
+    R, K, P, T = u.shape
+    net = latch_neuron()
+    theta = np.tile(net.fixed_theta, (R, 1))
+    theta[:, 0] = np.asarray(w, dtype=float)  # W[0,0], the self-loop: the only trainable entry
+    batch = _Inputs(u.reshape(R, K * P, T, 1), np.full((R, K * P), T))
+    return net.forward(theta, batch).x[:, :, 1:, 0].reshape(R, K, P, T)
 
 
 def read_out(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """x at the end of each sequence, x_{T_p}^p: shape (R, 2, P)."""
     return np.take_along_axis(x, (lengths - 1)[..., None], axis=-1)[..., 0]
-
-
-def backward(w: np.ndarray, x: np.ndarray, lengths: np.ndarray, targets: np.ndarray, L: int):
-    """Exact BPTT for C = 1/2 sum_p (x_{T_p}^p - d^p)^2 (summed over both classes).
-
-    With delta_t = dC/da_t:  delta_t = (1 - x_t^2) (e_t + w delta_{t+1}),  e_t = (x_t - d) [t = T_p];
-    dC/dw = sum_{p,t} delta_t x_{t-1} (x_0 = 0), dC/dh_t^k = sum_p delta_t^{k,p} for t <= L (eq. 4 of
-    the paper written out for one unit).  Returns (dC/dw (R,), dC/dh (R, 2, L)).
-    """
-    R, _, P, T = x.shape
-    w3 = np.asarray(w, dtype=float)[:, None, None]
-    d = np.asarray(targets, dtype=float)[None, :, None]
-    err = read_out(x, lengths) - d  # (R, 2, P)
-    gw = np.zeros(R)
-    gh = np.zeros((R, 2, L))
-    delta = np.zeros((R, 2, P))
-    for t in range(T - 1, -1, -1):
-        g = w3 * delta + np.where(lengths - 1 == t, err, 0.0)
-        delta = (1.0 - x[..., t] ** 2) * g
-        if t > 0:
-            gw += np.einsum("rkp,rkp->r", delta, x[..., t - 1])
-        if t < L:
-            gh[:, :, t] = delta.sum(axis=-1)
-    return gw, gh
 
 
 def cost_from_outputs(final: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -118,6 +105,16 @@ class LatchProblem:
             raise ValueError(f"tol must be a number or one per run ({self.n_runs}), got tol={self.tol!r}")
         criterion(np.zeros((2, 1)), self.task.targets, self.tol)  # validates tol
 
+    @cached_property
+    def model(self) -> LatchNet:
+        """The network: the neuron of eq. (1) with the trainable inputs h (w frozen if trainable='h')."""
+        return LatchNet(L=self.task.L, trainable=self.trainable)
+
+    @cached_property
+    def batch(self) -> LatchBatch:
+        """The training sequences of every run, as the training core's batch (class 0 first)."""
+        return as_batch(self.task, self.data, self.tol)
+
     @property
     def n_runs(self) -> int:
         return self.data.n_runs
@@ -133,36 +130,35 @@ class LatchProblem:
     @property
     def mask(self) -> np.ndarray:
         """1 for trainable coordinates of theta, 0 for frozen ones (w when trainable='h')."""
-        m = np.ones(self.n_params)
-        if self.trainable == "h":
-            m[0] = 0.0
-        return m
+        return self.model.mask
 
     def take(self, runs) -> LatchProblem:
         tol = self.tol if np.ndim(self.tol) == 0 else np.asarray(self.tol)[runs]
         return LatchProblem(self.task, self.data.take(runs), self.trainable, tol)
 
+    def _shape(self, a: np.ndarray) -> np.ndarray:
+        """(R, 2P, ...) -> (R, 2, P, ...)."""
+        return a.reshape((a.shape[0], 2, self.task.n_per_class) + a.shape[2:])
+
     def trajectories(self, theta: np.ndarray) -> np.ndarray:
         """x_1..x_T of every sequence: (R, 2, P, T)."""
-        w, h = split_params(theta, self.task.L)
-        return forward(w, inputs(h, self.data.noise))
+        return self._shape(self.model.forward(theta, self.batch).x[:, :, 1:, 0])
 
     def final_outputs(self, theta: np.ndarray) -> np.ndarray:
-        return read_out(self.trajectories(theta), self.data.lengths)
+        """x_{T_p} of every sequence: (R, 2, P)."""
+        return self._shape(self.model.forward(theta, self.batch).out[..., 0])
 
     def cost(self, theta: np.ndarray) -> np.ndarray:
         """C per run (R,)."""
-        return cost_from_outputs(self.final_outputs(theta), self.task.targets)
+        return self.task.loss(self.model.forward(theta, self.batch).out, self.batch)
 
     def cost_and_grad(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(C (R,), dC/dtheta (R, n_params) with frozen coordinates zeroed, converged (R,))."""
-        w, h = split_params(theta, self.task.L)
-        x = forward(w, inputs(h, self.data.noise))
-        final = read_out(x, self.data.lengths)
-        gw, gh = backward(w, x, self.data.lengths, self.task.targets, self.task.L)
-        grad = np.concatenate([gw[:, None], gh.reshape(len(w), -1)], axis=1) * self.mask
-        cost = cost_from_outputs(final, self.task.targets)
-        return cost, grad, criterion(final, self.task.targets, self.tol)
+        """(C (R,), dC/dtheta (R, n_params) with frozen coordinates zeroed, converged (R,)): one forward
+        and one backward pass (exact BPTT, eq. 4 written out for one unit)."""
+        trace = self.model.forward(theta, self.batch)
+        grad = self.model.backward(theta, trace, self.task.loss_grad(trace.out, self.batch)).grad
+        cost = self.task.loss(trace.out, self.batch)
+        return cost, grad * self.mask, self.task.success(trace.out, self.batch)
 
     def converged(self, theta: np.ndarray) -> np.ndarray:
-        return criterion(self.final_outputs(theta), self.task.targets, self.tol)
+        return self.task.success(self.model.forward(theta, self.batch).out, self.batch)

@@ -40,10 +40,8 @@ def plot_fig1b(res: dict, caption: str = ""):
     return fig
 
 
-def plot_fig2a(res: dict, caption: str = "", ax=None):
-    """Fig. 2a: convergence density over (w0, s), white = high, with the rate printed in each cell."""
-    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6.5, 4.8))
-    w0, s, rate = res["w0"], res["s"], res["rate"]
+def _fig2a_panel(ax, res: dict, rate: np.ndarray, title: str):
+    w0, s = res["w0"], res["s"]
     dw, ds = np.diff(w0).mean() if len(w0) > 1 else 1, np.diff(s).mean() if len(s) > 1 else 1
     im = ax.imshow(
         rate.T,
@@ -65,55 +63,89 @@ def plot_fig2a(res: dict, caption: str = "", ax=None):
                 fontsize=6,
                 color="k" if rate[i, j] > 0.5 else "w",
             )
-    fig.colorbar(im, ax=ax, label=f"fraction of {res['runs']} runs converged")
-    ax.set(
-        xlabel=r"initial weight $w_0$",
-        ylabel="noise variance s",
-        title=f"(a) convergence density, L = {res['L']}, T = {res['T']}",
-    )
+    ax.set(xlabel=r"initial weight $w_0$", ylabel="noise variance s", title=title)
+    return im
+
+
+def plot_fig2a(res: dict, caption: str = ""):
+    """Fig. 2a: convergence density over (w0, s), white = high, the rate printed in each cell; left at
+    the chapter's learning rate, right at the 10x smaller one."""
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.6), sharey=True)
+    im = _fig2a_panel(axes[0], res, res["rate"], f"(a) learning rate {res['lr']:g} (the protocol)")
+    _fig2a_panel(axes[1], res, res["rate_small_lr"], f"(a) learning rate {res['small_lr']:g}")
+    axes[1].set_ylabel("")
+    fig.colorbar(im, ax=axes, label=f"fraction of {res['runs']} runs converged", fraction=0.04, pad=0.02)
+    fig.suptitle(f"Fig. 2a: convergence density, L = {res['L']}, T = {res['T']}", fontsize=11)
     _caption(fig, caption)
     return fig
 
 
+READING_STYLE = {
+    "frozen": ("k", "o", "w frozen at 1.25 (only h trained)"),
+    "trained": ("C0", "D", "w trained from 1.25 (w and h)"),
+}
+
+
 def plot_fig2b(res: dict, caption: str = "", ax=None):
-    """Fig. 2b: convergence frequency versus T (learning only h), with the fraction of training sets
-    that a hand-made latching h solves at all (the ceiling set by the noise)."""
-    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6, 3.6))
-    ax.plot(res["T"], res["rate"], "o-", color="k", label="gradient descent (BPTT) converged")
-    ax.plot(
-        res["T"],
-        res["solvable_rate"],
-        "s--",
-        color="C1",
-        mfc="none",
-        ms=8,
-        label=r"solvable at all (h = $\mp$3, w = 1.25)",
-    )
+    """Fig. 2b in both readings: gradient descent's convergence frequency versus T (filled markers,
+    solid lines, drawn on top) and, in the same colour, the fraction of training sets a hand-made latch
+    solves at all (large hollow squares, dotted, underneath)."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(8, 4))
+    T = res["T"]
+    for reading in ("frozen", "trained"):
+        c, m, label = READING_STYLE[reading]
+        r = res[reading]
+        ax.plot(
+            T,
+            r["solvable_rate"],
+            "s:",
+            color=c,
+            mfc="none",
+            ms=10,
+            lw=1,
+            alpha=0.6,
+            zorder=1,
+            label=f"solvable at all, {reading} w",
+        )
+        ax.plot(
+            T, r["rate"], "-", marker=m, color=c, ms=5, lw=2, zorder=3, label=f"gradient descent, {label}"
+        )
     ax.set(
+        xscale="log",
         xlabel="sequence length T",
         ylabel="frequency of convergence",
         ylim=(-0.03, 1.03),
-        title=f"(b) s = {res['s']}, w = {res['w0']} fixed, {res['runs']} runs per T",
+        title=f"(b) s = {res['s']}, w0 = {res['w0']}, L = {res['L']}, {res['runs']} runs per T",
     )
-    ax.legend(fontsize=8)
+    ax.set_xticks(T)
+    ax.xaxis.set_major_formatter(plt.ScalarFormatter())
+    ax.xaxis.set_minor_formatter(plt.NullFormatter())
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     _caption(fig, caption)
+    fig.tight_layout()
     return fig
 
 
 def plot_sensitivity(res: dict, caption: str = ""):
-    """Fig. 2b under learning rate x1/3, x1, x3 (left) and epoch budget x1/3, x1, x3 (right)."""
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.4), sharey=True)
-    styles = (":", "-", "--")
-    for ax, key, name, base in (
-        (axes[0], "rate_lr", "learning rate", res["lr"]),
-        (axes[1], "rate_epochs", "epoch budget", res["epochs"]),
-    ):
-        for f, r, ls in zip(res["factors"], res[key], styles):
-            ax.plot(res["T"], r, ls, marker="o", ms=4, label=f"{name} = {base * f:.3g} (x{f:.2g})")
-        ax.plot(res["T"], res["solvable_rate"], "s", color="C1", mfc="none", ms=8, label="solvable at all")
-        ax.set(xlabel="T", title=f"Fig. 2b, {name} varied 3x")
-        ax.legend(fontsize=7)
-    axes[0].set_ylabel("frequency of convergence")
+    """Fig. 2a's open choices one at a time: the fraction of runs whose final net meets the criterion on
+    fresh test sequences, versus w0, one line per variant; one panel per noise variance."""
+    ns = len(res["s"])
+    fig, axes = plt.subplots(1, ns, figsize=(5 * ns + 3, 3.8), sharey=True, squeeze=False)
+    styles = {"protocol": ("k", "o", "-", 2.5)}
+    for j, (ax, s) in enumerate(zip(axes[0], res["s"])):
+        for i, (name, label) in enumerate(zip(res["variants"], res["labels"])):
+            c, m, ls, lw = styles.get(
+                name, (f"C{i}", "os^v<>D"[i % 7], "--" if "fresh" in name else "-", 1.2)
+            )
+            ax.plot(res["w0"], res["test_rate"][i, :, j], ls, marker=m, color=c, lw=lw, ms=4, label=label)
+        ax.set(xlabel=r"initial weight $w_0$", ylim=(-0.03, 1.03), title=f"noise variance s = {s:g}")
+    axes[0, 0].set_ylabel("converged on fresh test sequences")
+    axes[0, -1].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
+    fig.suptitle(
+        f"Fig. 2a's protocol (L = {res['L']}, T = {res['T']}), one open choice changed at a time, "
+        f"{res['runs']} runs per point",
+        fontsize=10,
+    )
     _caption(fig, caption)
     fig.tight_layout()
     return fig
@@ -175,34 +207,37 @@ def plot_curriculum(res: dict, caption: str = ""):
 
 
 def plot_guessing(res: dict, caption: str = ""):
-    """Left: mean number of random guesses to solve the latch versus T, per L.  Right: success rate of
-    gradient descent on the same training sets (and of guessing within its budget)."""
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.4))
+    """Left: mean number of random guesses to solve the latch versus T, per L (band: quartiles).
+    Right: success rate of gradient descent on the same training sets (and of guessing within its
+    budget).  Legends sit below the axes, off the data."""
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    T = res["T"]
     for i, L in enumerate(res["L"]):
         g = res["guesses"][i]
         q1, q3 = np.percentile(g, [25, 75], axis=-1)
-        (line,) = a1.plot(
-            res["T"], res["mean_guesses"][i], "o-", label=f"L = {L} ({1 + 2 * L} parameters), mean"
-        )
-        a1.fill_between(res["T"], q1, q3, color=line.get_color(), alpha=0.2, label="quartiles")
-        a2.plot(res["T"], res["gd_rate"][i], "o-", label=f"gradient descent, L = {L}")
-        a2.plot(res["T"], res["guess_rate"][i], "x:", label=f"guessing within {res['max_guesses']}, L = {L}")
+        (line,) = a1.plot(T, res["mean_guesses"][i], "o-", label=f"L = {L} ({1 + 2 * L} parameters): mean")
+        a1.fill_between(T, q1, q3, color=line.get_color(), alpha=0.2, label=f"L = {L}: quartiles")
+        a2.plot(T, res["gd_rate"][i], "o-", label=f"gradient descent, L = {L}")
+        a2.plot(T, res["guess_rate"][i], "x:", label=f"guessing within {res['max_guesses']}, L = {L}")
     a1.set(
         xscale="log",
-        xlabel="T",
+        xlabel="sequence length T",
         ylabel="guesses until solved",
         title="random weight guessing",
     )
     a1.set_ylim(bottom=0)
-    a1.legend(fontsize=8)
     a2.set(
         xscale="log",
-        xlabel="T",
+        xlabel="sequence length T",
         ylabel="fraction of runs solved",
         ylim=(-0.03, 1.03),
         title=f"gradient descent ({res['epochs']} epochs, w0 = 1.25)",
     )
-    a2.legend(fontsize=7)
+    for ax in (a1, a2):
+        ax.set_xticks(T)
+        ax.xaxis.set_major_formatter(plt.ScalarFormatter())
+        ax.xaxis.set_minor_formatter(plt.NullFormatter())
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
     _caption(fig, caption)
     fig.tight_layout()
     return fig

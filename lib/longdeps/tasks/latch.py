@@ -9,6 +9,12 @@ C = 1/2 sum_p (x_T^p - d^p)^2 over the training sequences p.
 Arrays carry a leading runs axis R: every run draws its own noise (and initial h) from its own
 generator.  Shapes: noise (R, 2, P, T) with zeros for t <= L, lengths (R, 2, P), where P is the number
 of sequences per class.  Time index t = 1..T of the paper is array index t - 1.
+
+For the training core (:func:`longdeps.learning.fit.fit`) a :class:`LatchTask` is a task like any
+other: :func:`as_batch` lays a run's 2P sequences out as a :class:`LatchBatch` (class 0 first), the
+model is :class:`longdeps.models.rnn.LatchNet` (which adds the trainable h to the first L steps), and
+the task owns the cost C, its derivatives, the classification error and the convergence test
+("every final output within ``tol`` of its target"; ``tol`` is carried per run by the batch).
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from .base import SequenceBatch
 
 TARGETS = np.array([-0.8, 0.8])  # class 0, class 1 (Section II)
 
@@ -77,6 +85,52 @@ class LatchTask:
         fields = {k: getattr(self, k) for k in self.__dataclass_fields__}
         fields.update(changes)
         return LatchTask(**fields)
+
+    # ---- the task interface of the training core (one fixed training set per run) --------------
+    fresh = False
+    n_in = n_out = 1
+
+    def loss(self, out: np.ndarray, batch: LatchBatch) -> np.ndarray:
+        """C = 1/2 sum_p (x_T^p - d^p)^2 per run (R,); ``out`` (R, B, 1)."""
+        return 0.5 * ((out - batch.y) ** 2).sum(axis=(1, 2))
+
+    def loss_grad(self, out: np.ndarray, batch: LatchBatch) -> np.ndarray:
+        """dC/dx_T = x_T - d, (R, B, 1)."""
+        return out - batch.y
+
+    def loss_curv(self, out: np.ndarray, batch: LatchBatch) -> np.ndarray:
+        return np.ones_like(out)
+
+    def errors(self, out: np.ndarray, batch: LatchBatch) -> np.ndarray:
+        """Fraction of sequences whose final output has the wrong sign, (R,)."""
+        return (np.sign(out[..., 0]) != np.sign(batch.y[..., 0])).mean(axis=1)
+
+    def success(self, out: np.ndarray, batch: LatchBatch) -> np.ndarray:
+        """The convergence criterion: every |x_T - d| < tol of its run (NaN never converges), (R,)."""
+        return np.all(np.abs(out[..., 0] - batch.y[..., 0]) < batch.tol[:, None], axis=1)
+
+
+@dataclass(frozen=True)
+class LatchBatch(SequenceBatch):
+    """A :class:`~longdeps.tasks.base.SequenceBatch` of latch sequences plus each run's convergence
+    tolerance ``tol`` (R,) (Fig. 2b's sensitivity varies it per run)."""
+
+    tol: np.ndarray | None = None
+
+
+def as_batch(task: LatchTask, data: LatchData, tol) -> LatchBatch:
+    """The 2P sequences of every run as a batch: u (R, 2P, T, 1) = the noise (zero for t <= L, where
+    the model adds h), class 0's P sequences first, targets -/+ target, ``tol`` a number or (R,)."""
+    R, _, P, T = data.noise.shape
+    cls = np.broadcast_to(np.repeat(np.arange(2), P), (R, 2 * P))
+    tols = np.broadcast_to(np.asarray(tol, dtype=float), (R,)).copy()
+    return LatchBatch(
+        u=data.noise.reshape(R, 2 * P, T, 1),
+        lengths=data.lengths.reshape(R, 2 * P),
+        y=task.targets[cls][..., None],
+        cls=np.array(cls),
+        tol=tols,
+    )
 
 
 @dataclass(frozen=True)

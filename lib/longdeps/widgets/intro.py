@@ -22,6 +22,7 @@ def latch_map_explorer():
             "maps": dynamics.neuron_map(x, w)[None],
             "x_bar": x_bar,
             "slope_at_0": dynamics.map_slope(0.0, np.array([w])),
+            "origin_attracts": dynamics.origin_attracts(np.array([w])),
             "slope_at_x_bar": dynamics.map_slope(x_bar, np.array([w])),
             "orbits": dynamics.cobweb(x0, w, steps)[None],
         }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-from ..experiments.minimal_task import train_one
+from ..experiments.minimal_task.explore import train_one
 from ..plots.minimal_task import plot_training_run
 
 

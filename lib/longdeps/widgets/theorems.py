@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-from ..experiments.theorems import explorer_run
+from ..experiments.theorems.explore import explorer_run
 from ..plots.theorems import plot_neuron_run
 
 
