@@ -19,8 +19,9 @@ import pytest
 
 from longdeps.learning.fit import fit
 from longdeps.learning.rules import RULES, make_learner, stop_rules
+from longdeps.models.registry import default_model
 from longdeps.runner import trial_rngs
-from longdeps.tasks.registry import TASKS, default_model, make_task
+from longdeps.tasks.registry import TASKS, make_task
 
 #: the easy instance of each task: no noise, short sequences (two-sequence needs T > N = 3)
 EASY_T = {"latch": 3, "two_sequence": 5, "parity": 2}

@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from .protocol import batch_take
+from .protocol import batch_take, cost_and_success
 
 
 @dataclass(frozen=True)
@@ -212,11 +212,7 @@ class SimulatedAnnealing:
 
     def _cost(self, theta: np.ndarray, batch) -> tuple[np.ndarray, np.ndarray]:
         """The cost (R,) (inf where not finite) and the success test (R,) of ``theta`` on ``batch``."""
-        out = self.model.forward(theta, batch).out
-        cost = np.asarray(self.task.loss(out, batch), dtype=float)
-        ok = np.asarray(self.task.success(out, batch), dtype=bool)
-        finite = np.isfinite(cost)
-        return np.where(finite, cost, np.inf), ok & finite
+        return cost_and_success(self.model, self.task, theta, batch)
 
 
 def metropolis(f: np.ndarray, f_new: np.ndarray, temp: np.ndarray, coin: np.ndarray) -> np.ndarray:

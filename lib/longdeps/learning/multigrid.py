@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from .annealing import check_count, check_positive, is_stuck, until_stuck
-from .protocol import batch_take
+from .protocol import batch_take, cost_and_success
 
 __all__ = ["MultigridRandomSearch", "MultigridState", "until_stuck"]
 
@@ -144,8 +144,5 @@ class MultigridRandomSearch:
         return state.x
 
     def _cost(self, theta: np.ndarray, batch) -> tuple[np.ndarray, np.ndarray]:
-        out = self.model.forward(theta, batch).out
-        cost = np.asarray(self.task.loss(out, batch), dtype=float)
-        ok = np.asarray(self.task.success(out, batch), dtype=bool)
-        finite = np.isfinite(cost)
-        return np.where(finite, cost, np.inf), ok & finite
+        """The cost (R,) (inf where not finite) and the success test (R,) of ``theta`` on ``batch``."""
+        return cost_and_success(self.model, self.task, theta, batch)

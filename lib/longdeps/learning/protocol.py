@@ -162,3 +162,13 @@ def batch_take(batch, runs):
     """A batch restricted to some runs: the batch's own ``take`` when it has one, else :func:`take`."""
     method = getattr(batch, "take", None)
     return method(runs) if callable(method) else take(batch, runs)
+
+
+def cost_and_success(model, task, theta: np.ndarray, batch) -> tuple[np.ndarray, np.ndarray]:
+    """What a search learner sees of a point: the task's cost (R,) (inf where not finite) and its
+    success test (R,) bool (never where the cost is not finite), from one forward pass of ``batch``."""
+    out = model.forward(theta, batch).out
+    cost = np.asarray(task.loss(out, batch), dtype=float)
+    ok = np.asarray(task.success(out, batch), dtype=bool)
+    finite = np.isfinite(cost)
+    return np.where(finite, cost, np.inf), ok & finite

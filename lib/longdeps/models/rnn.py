@@ -247,8 +247,10 @@ class RecurrentNet:
         w = p["W"][:, None, :, 0] if one else None  # (R, 1, 1)
         with np.errstate(over="ignore", invalid="ignore"):
             for t in range(1, T + 1):
-                if one:
-                    xs[t] = f(xs[t - 1] * w + drive[t - 1])
+                if one:  # in place: x_t = f(w x_{t-1} + drive_t) without temporaries
+                    np.multiply(xs[t - 1], w, out=xs[t])
+                    xs[t] += drive[t - 1]
+                    xs[t] = f(xs[t]) if self.activation != "tanh" else np.tanh(xs[t], out=xs[t])
                     continue
                 a = xs[t - 1] @ Wt + drive[t - 1]
                 if self.has_F:  # unit by unit: a_i += sum_{j<i} F_ij x_j,t
@@ -306,10 +308,15 @@ class RecurrentNet:
         W, V = p["W"], p["V"]
         F = p["F"] if self.has_F else None
         with np.errstate(over="ignore", invalid="ignore"):
-            fp = df(x[:, :, 1:])  # f'(a_t), (R, B, T, n)
-            end = np.arange(1, T + 1)[None, None, :] == lengths[:, :, None]  # (R, B, T): t = T_p
-            delta = _backprop(fp, W, F, np.einsum("rbo,roj->rbj", dL, V), end)
-            x_end = _at_end(x, lengths)
+            fp = df(np.moveaxis(x, 2, 0)[1:])  # f'(a_t), time-major (T, R, B, n)
+            end_tm = np.arange(1, T + 1)[:, None, None] == lengths[None]  # (T, R, B): t = T_p
+            end = np.moveaxis(end_tm, 0, 2)  # (R, B, T)
+            delta = _backprop(fp, W, F, np.einsum("rbo,roj->rbj", dL, V), end_tm)
+            x_end = (
+                _at_end(x, lengths)
+                if np.any(self.mask[self.layout["V"][0]]) or curvature is not None
+                else None
+            )
             blocks = {"V": (dL, x_end), "x0": delta[:, :, 0] @ W}
             grad, grad_t = self._assemble(delta, x, u, dL, x_end, end, blocks, per_step)
             if delta.shape[-1] == u.shape[-1] == 1:  # one unit, one input: a product
@@ -320,7 +327,7 @@ class RecurrentNet:
             if curvature is not None:
                 h = _check_out_array(curvature, (R, B, self.n_out), "curvature")
                 F2 = None if F is None else F**2
-                D = _backprop(fp**2, W**2, F2, np.einsum("rbo,roj->rbj", h, V**2), end)
+                D = _backprop(fp**2, W**2, F2, np.einsum("rbo,roj->rbj", h, V**2), end_tm)
                 blocks2 = {"V": (h, x_end**2), "x0": D[:, :, 0] @ W**2}
                 curv, curv_t = self._assemble(D, x**2, u**2, h, x_end**2, end, blocks2, per_step)
         return Grads(grad=grad, delta=delta, grad_u=grad_u, grad_t=grad_t, curv=curv, curv_t=curv_t, D=D)
@@ -336,12 +343,16 @@ class RecurrentNet:
         }
         out = np.zeros((R, self.n_params), dtype=delta.dtype)
         out_t = np.zeros((R, T, self.n_params), dtype=delta.dtype) if per_step else None
-        endf = end.astype(delta.dtype)
+        endf = end.astype(delta.dtype) if per_step else None
         for name, (sl, _) in self.layout.items():
+            if not np.any(self.mask[sl]):  # a frozen block: its gradient is zero, skip the sums
+                continue
             if name in terms:
                 left, right = terms[name]
                 if left.shape[-1] == right.shape[-1] == 1:  # a 1 x 1 block: a product, no matmul
-                    prod_t = _sum_over(left[..., 0] * right[..., 0], 1)  # (R, T)
+                    # time-major (T, R, B): contiguous for the loops' own buffers, summed over B last
+                    prod = np.moveaxis(left[..., 0], 2, 0) * np.moveaxis(right[..., 0], 2, 0)
+                    prod_t = _sum_over(prod, 2).T  # (R, T)
                     if per_step:
                         out_t[:, :, sl] = prod_t[:, :, None]
                     out[:, sl] = _sum_over(prod_t, 1)[:, None]
@@ -620,8 +631,9 @@ class LatchNet:
         def combine(total, per_t, site):  # site: (R, B, T, 1) delta or D
             out = np.empty((R, self.n_params))
             out[:, 0] = total[:, w_ix]
-            per_class = onehot[:, :, :, None] * site[:, :, None, :L, 0]  # (R, B, 2, L)
-            out[:, 1:] = _sum_over(per_class, 1).reshape(R, -1)
+            # sum over each class's sequences: one small matrix product per run (the same sums
+            # whatever runs share the batch)
+            out[:, 1:] = (onehot.transpose(0, 2, 1) @ np.ascontiguousarray(site[:, :, :L, 0])).reshape(R, -1)
             out_t = None
             if per_t is not None:
                 out_t = np.zeros((R, trace.T, self.n_params))
@@ -652,27 +664,27 @@ class LatchNet:
 
 
 def _backprop(fp, W, F, inject, end) -> np.ndarray:
-    """The backward recursion shared by gradients and curvatures.
+    """The backward recursion shared by gradients and curvatures, over time-major ``fp`` (T, R, B, n)
+    and ``end`` (T, R, B) (the layout the loops keep: contiguous per step).
 
     Returns s (R, B, T, n) with s_t = fp_t * ([t = T_p] inject + W^T s_{t+1} + F^T s_t), F^T s_t done
     unit by unit from the last unit (F strictly lower triangular).  Gradients: fp = f', W, F, inject =
     V^T dL.  Curvatures: fp = f'^2, W^2, F^2, inject = (V^2)^T d2L/dout2.
     """
-    R, B, T, n = fp.shape
+    T, R, B, n = fp.shape
     s = np.zeros((T, R, B, n), dtype=np.result_type(fp, W, inject))  # time-major while looping
-    fp_t, end_t = np.moveaxis(fp, 2, 0), np.moveaxis(end, 2, 0)
     nxt = np.zeros((R, B, n), dtype=s.dtype)
     one = n == 1 and F is None  # one unit: products, not (1 x 1) matmuls
     w = W[:, None, 0, :] if one else None  # (R, 1, 1)
     for t in range(T - 1, -1, -1):
-        g = np.where(end_t[t, :, :, None], inject, 0.0) + (nxt * w if one else nxt @ W)
+        g = np.where(end[t, :, :, None], inject, 0.0) + (nxt * w if one else nxt @ W)
         if F is None:
-            nxt = fp_t[t] * g
+            nxt = fp[t] * g
         else:
             nxt = np.empty_like(g)
             for i in range(n - 1, -1, -1):
                 gi = g[..., i] + np.einsum("rbk,rk->rb", nxt[..., i + 1 :], F[:, i + 1 :, i])
-                nxt[..., i] = fp_t[t, :, :, i] * gi
+                nxt[..., i] = fp[t, :, :, i] * gi
         s[t] = nxt
     return np.moveaxis(s, 0, 2)  # (R, B, T, n), a view
 
