@@ -18,6 +18,8 @@ MOVES = {
     "intro.latch_map_explorer": {"w": 0.8, "x0": -0.4, "steps": 5},
     "theorems.neuron_explorer": {"h": 0.5, "steps": 30},
     "minimal_task.training_explorer": {"epochs": 20, "T": 8, "seed": 3},
+    "alternatives.alternatives_explorer": {"problem": "parity", "T": 5, "algorithm": "multigrid", "seed": 2},
+    "em_target_propagation.em_explorer": {"problem": "two_sequence", "T": 8, "iteration": 3, "seed": 2},
 }
 
 

@@ -195,7 +195,6 @@ SIZES: dict[str, dict[str, dict]] = {
             "parity_T": (3, 5),
             "n_train": 10,
             "budget": 300,
-            "workers": 1,
         },
         {
             "trials": 20,
@@ -203,12 +202,11 @@ SIZES: dict[str, dict[str, dict]] = {
             "parity_T": (3, 5, 10, 20, 50, 100, 500),
             "n_train": 20,
             "budget": 5000,
-            "workers": 2,
         },
     ),
     "em_target_propagation.diffusion": _full_size(
-        {"trials": 2, "T": 10, "n_train": 10, "budget": 300, "workers": 1},
-        {"trials": 20, "T": 20, "n_train": 20, "budget": 5000, "workers": 2},
+        {"trials": 2, "T": 10, "n_train": 10, "budget": 300},
+        {"trials": 20, "T": 20, "n_train": 20, "budget": 5000},
     ),
     # --- end em_target_propagation ---
 }

@@ -308,10 +308,10 @@ class RecurrentNet:
         W, V = p["W"], p["V"]
         F = p["F"] if self.has_F else None
         with np.errstate(over="ignore", invalid="ignore"):
-            fp = df(np.moveaxis(x, 2, 0)[1:])  # f'(a_t), time-major (T, R, B, n)
+            x_tm = np.moveaxis(x, 2, 0)  # time-major (T + 1, R, B, n): contiguous per step
             end_tm = np.arange(1, T + 1)[:, None, None] == lengths[None]  # (T, R, B): t = T_p
             end = np.moveaxis(end_tm, 0, 2)  # (R, B, T)
-            delta = _backprop(fp, W, F, np.einsum("rbo,roj->rbj", dL, V), end_tm)
+            delta = _backprop(x_tm, df, W, F, np.einsum("rbo,roj->rbj", dL, V), end_tm)
             x_end = (
                 _at_end(x, lengths)
                 if np.any(self.mask[self.layout["V"][0]]) or curvature is not None
@@ -327,7 +327,7 @@ class RecurrentNet:
             if curvature is not None:
                 h = _check_out_array(curvature, (R, B, self.n_out), "curvature")
                 F2 = None if F is None else F**2
-                D = _backprop(fp**2, W**2, F2, np.einsum("rbo,roj->rbj", h, V**2), end_tm)
+                D = _backprop(x_tm, df, W**2, F2, np.einsum("rbo,roj->rbj", h, V**2), end_tm, square=True)
                 blocks2 = {"V": (h, x_end**2), "x0": D[:, :, 0] @ W**2}
                 curv, curv_t = self._assemble(D, x**2, u**2, h, x_end**2, end, blocks2, per_step)
         return Grads(grad=grad, delta=delta, grad_u=grad_u, grad_t=grad_t, curv=curv, curv_t=curv_t, D=D)
@@ -663,28 +663,33 @@ class LatchNet:
 # ---------------------------------------------------------------------------------------------------
 
 
-def _backprop(fp, W, F, inject, end) -> np.ndarray:
-    """The backward recursion shared by gradients and curvatures, over time-major ``fp`` (T, R, B, n)
-    and ``end`` (T, R, B) (the layout the loops keep: contiguous per step).
+def _backprop(x, df, W, F, inject, end, square: bool = False) -> np.ndarray:
+    """The backward recursion shared by gradients and curvatures, over the time-major states ``x``
+    (T + 1, R, B, n) and ``end`` (T, R, B) (the layout the loops keep: contiguous per step); the gains
+    fp_t = f'(a_t) = ``df(x_t)`` (squared if ``square``) are made step by step.
 
     Returns s (R, B, T, n) with s_t = fp_t * ([t = T_p] inject + W^T s_{t+1} + F^T s_t), F^T s_t done
     unit by unit from the last unit (F strictly lower triangular).  Gradients: fp = f', W, F, inject =
     V^T dL.  Curvatures: fp = f'^2, W^2, F^2, inject = (V^2)^T d2L/dout2.
     """
-    T, R, B, n = fp.shape
-    s = np.zeros((T, R, B, n), dtype=np.result_type(fp, W, inject))  # time-major while looping
+    T1, R, B, n = x.shape
+    T = T1 - 1
+    s = np.zeros((T, R, B, n), dtype=np.result_type(x, W, inject))  # time-major while looping
     nxt = np.zeros((R, B, n), dtype=s.dtype)
     one = n == 1 and F is None  # one unit: products, not (1 x 1) matmuls
     w = W[:, None, 0, :] if one else None  # (R, 1, 1)
     for t in range(T - 1, -1, -1):
+        fp = df(x[t + 1])
+        if square:
+            fp = fp * fp
         g = np.where(end[t, :, :, None], inject, 0.0) + (nxt * w if one else nxt @ W)
         if F is None:
-            nxt = fp[t] * g
+            nxt = fp * g
         else:
             nxt = np.empty_like(g)
             for i in range(n - 1, -1, -1):
                 gi = g[..., i] + np.einsum("rbk,rk->rb", nxt[..., i + 1 :], F[:, i + 1 :, i])
-                nxt[..., i] = fp[t, :, :, i] * gi
+                nxt[..., i] = fp[..., i] * gi
         s[t] = nxt
     return np.moveaxis(s, 0, 2)  # (R, B, T, n), a view
 
