@@ -4,7 +4,7 @@ A claim names the experiment whose result it judges, how to read our numbers off
 rule that turns the numbers into a verdict; the rule is the decorated function and its docstring *is*
 the rule shown in the scorecard::
 
-    @claim("bsf94.fig2b", of="minimal_task.fig2b", kind=EXPERIMENT, paper="BSF94", artifact="Fig. 2b",
+    @claim("bsf94.toy", of="minimal_task.toy", kind=EXPERIMENT, paper="BSF94", artifact="Fig. 2b",
            statement="When T becomes large it is extremely difficult to attain convergence.",
            paper_value="convergence frequency falls from ~1 at T=2 to ~0 by T~20",
            numbers=lambda r: {"rate_long": r["rate"][-1], "rate_short": r["rate"][0]})

@@ -1,29 +1,23 @@
 """Learning rules, all behind one small interface so a chapter can loop over them.
 
-The training core (one protocol, one loop; use it for new code):
+The training core (one protocol, one loop):
 
 * :mod:`.protocol` -- the :class:`~.protocol.Learner` protocol (``init``, ``step`` returning the
   presentations it used, ``params``) and ``take`` / ``put`` of a learner's state by run;
 * :mod:`.fit` -- :func:`~.fit.fit`, the loop every learner goes through, and its :class:`~.fit.FitResult`;
-* :mod:`.gradient` -- :class:`~.gradient.GradientLearner` (model + task loss + optimiser; batch or
-  online back-propagation through time);
-* :mod:`.random_search` -- :class:`~.random_search.RandomGuessing`.
+* the learners: :mod:`.gradient` (back-propagation through time, batch or on-line, with any
+  :mod:`longdeps.optim` transform), :mod:`.pseudo_newton` (eqs. 5 and 6 of BSF94),
+  :mod:`.discrete_error`, :mod:`.annealing`, :mod:`.multigrid`, :mod:`.random_search` (guessing),
+  :mod:`.em` (the IOHMM of BF94); :mod:`.rules` names them all.
 
-(They are not imported here, so that a trial using only the older rules below does not depend on
-their source: see :func:`longdeps.runner.code_digest`.)
+(They are not imported here, so that a trial's cache key depends only on the rules it uses: see
+:func:`longdeps.runner.code_digest`.)
 
-The older rules (:mod:`.bptt`, :mod:`.guessing`) work on a *problem*
-(e.g. :class:`longdeps.models.neuron.LatchProblem`), which holds R independent runs and offers
-
-* ``n_runs``, ``n_params``, ``mask`` (1 = trainable coordinate), ``sequences_per_eval``;
-* ``cost(theta) -> (R,)`` and ``cost_and_grad(theta) -> (cost (R,), grad (R, n_params), converged (R,))``;
-* ``converged(theta) -> (R,) bool`` -- the task's success criterion;
-* ``take(runs)`` -- the same problem restricted to some runs.
-
-A *learning rule* takes a problem and starting parameters theta0 (R, n_params) and returns a
-:class:`LearningResult`: final parameters, the cost trajectory, and its count of sequence
-presentations (one sequence through the network once = one presentation, the unit the paper uses
-in Section V).
+:mod:`.bptt` (``gradient_descent``) and :mod:`.guessing` (``random_guessing``) run the core on a latch
+*problem* (:class:`longdeps.models.neuron.LatchProblem`: the network, the task and one training set per
+run) and return a :class:`LearningResult`: final parameters, the cost trajectory, and the count of
+sequence presentations (one sequence through the network once = one presentation, the unit the paper
+uses in Section V).
 """
 
 from __future__ import annotations

@@ -702,8 +702,10 @@ def _sum_over(a: np.ndarray, axis: int) -> np.ndarray:
 
 
 def _at_end(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """x_{T_p} of each sequence: (R, B, n) from x (R, B, T + 1, n)."""
-    return np.take_along_axis(x, lengths[:, :, None, None], axis=2)[:, :, 0]
+    """x_{T_p} of each sequence: (R, B, n) from x (R, B, T + 1, n) (one gather, no index arrays of x's
+    size)."""
+    R, B = lengths.shape
+    return x[np.arange(R)[:, None], np.arange(B)[None, :], lengths]
 
 
 def _check_out_array(a, shape, name) -> np.ndarray:
