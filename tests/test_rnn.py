@@ -187,6 +187,31 @@ def test_latch_adapter_gradient_matches_finite_differences():
     assert np.all(frozen.backward(theta, tr, tr.out - y).grad[:, 0] == 0)
 
 
+def test_trace_take_is_the_trace_of_those_runs():
+    """Trace.take (the fit loop's hand-over of an evaluation's forward pass to the step) gives, bit for
+    bit, the forward pass of the runs alone, for an index array and for a boolean mask; the latch
+    adapter keeps no inputs in its trace (its U is frozen), and a SequenceBatch's time-major copy is
+    taken along with it."""
+    from longdeps.tasks.base import SequenceBatch
+
+    rng = np.random.default_rng(5)
+    b = _batch(rng, 5, 4, 9, 1, T_min=3)
+    batch = SequenceBatch(u=b.u, lengths=b.lengths, y=np.zeros((5, 4, 1)), cls=b.cls)
+    runs, mask = np.array([0, 2, 3]), np.array([True, False, True, True, False])
+    for net in (LatchNet(L=2), parity_net(), fully_connected()):
+        theta = net.init(trial_rngs(1, range(5)))
+        full = net.forward(theta, batch)
+        alone = net.forward(theta[runs], batch.take(runs))
+        for sel in (runs, mask):
+            part = full.take(sel)
+            for name in ("xs", "out", "lengths", "cls"):
+                np.testing.assert_array_equal(getattr(part, name), getattr(alone, name))
+            assert (part.u is None) == isinstance(net, LatchNet)
+    sub = batch.take(mask)
+    np.testing.assert_array_equal(sub.u_time_major, np.moveaxis(b.u[mask], 2, 0))
+    assert not sub.u_time_major.flags.writeable
+
+
 def test_grad_u_is_the_input_gradient():
     net = srn(3, 2, 2)
     rng = np.random.default_rng(5)

@@ -229,7 +229,7 @@ def fit(
             history["theta"] = np.zeros((R, len(kept), model.n_params))
         hands_trace = not task.fresh and "trace" in inspect.signature(learner.step).parameters
 
-        train_of = _Subsets(train)
+        train_of = loop.eval_of if eval_batch is train else _Subsets(train)  # one copy, not two
         owned = False  # do we own every array of `state` (no aliasing)?  Needed before writing into it.
         loop.evaluate(state, np.arange(R), 0)
         loop.stop_spent(np.arange(R), max_steps == 0)
@@ -309,7 +309,7 @@ class _Loop:
         pos = np.searchsorted(runs, idx)
         if np.any(pos >= runs.size) or not np.array_equal(runs[np.minimum(pos, runs.size - 1)], idx):
             return None
-        return trace if pos.size == runs.size else take(trace, pos)
+        return trace if pos.size == runs.size else batch_take(trace, pos)
 
     def _theta(self, state, idx) -> np.ndarray:
         return np.asarray(self.learner.params(state), dtype=float)[idx]

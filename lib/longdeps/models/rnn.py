@@ -57,20 +57,40 @@ ACTIVATIONS = {
 class Trace:
     """What a forward pass keeps for the backward pass.
 
-    ``x`` (R, B, T + 1, n): x_0..x_T (steps after a sequence's end are computed on the zero padding
-    and never read); ``out`` (R, B, n_out) = V x_{T_p} + c; ``u`` (R, B, T, n_in) the inputs the units
-    received; ``lengths`` (R, B); ``cls`` (R, B) the class labels, when the model needs them.
+    ``xs`` (T + 1, R, B, n): x_0..x_T, time-major (the layout the time loops read, one contiguous
+    slice per step); ``x`` is the same as (R, B, T + 1, n) (a view).  Steps after a sequence's end are
+    computed on the zero padding and never read.  ``out`` (R, B, n_out) = V x_{T_p} + c; ``u`` (R, B,
+    T, n_in) the inputs the units received (None when no trainable weight reads them: the latch
+    neuron's U is frozen); ``lengths`` (R, B); ``cls`` (R, B) the class labels, when the model needs
+    them.
     """
 
-    x: np.ndarray
+    xs: np.ndarray
     out: np.ndarray
-    u: np.ndarray
+    u: np.ndarray | None
     lengths: np.ndarray
     cls: np.ndarray | None = None
 
     @property
+    def x(self) -> np.ndarray:
+        return np.moveaxis(self.xs, 0, 2)
+
+    @property
     def T(self) -> int:
-        return self.u.shape[2]
+        return self.xs.shape[0] - 1
+
+    @property
+    def n_runs(self) -> int:
+        return self.out.shape[0]
+
+    def take(self, runs) -> Trace:
+        """The trace of some runs (index array or boolean mask on the runs axis); copies."""
+        runs = np.asarray(runs)
+        runs = np.flatnonzero(runs) if runs.dtype == bool else runs
+        return Trace(
+            np.take(self.xs, runs, axis=1), self.out[runs], None if self.u is None else self.u[runs],
+            self.lengths[runs], None if self.cls is None else self.cls[runs],
+        )
 
 
 @dataclass(frozen=True)
@@ -78,19 +98,26 @@ class Grads:
     """The backward pass.
 
     ``grad`` (R, n_params): dL/dtheta, frozen coordinates zero.  ``delta`` (R, B, T, n): dL/da_t.
-    ``grad_u`` (R, B, T, n_in): dL/du_t (what a module feeding the net would receive).
-    With ``per_step``: ``grad_t`` (R, T, n_params), the gradient through the time-t copy of each
-    parameter (sum over t = grad).  With ``curvature``: ``curv`` (R, n_params) and ``D`` (R, B, T, n)
-    (the Becker-LeCun d2L/da_t2), plus ``curv_t`` (R, T, n_params) with ``per_step``.
+    ``grad_u`` (R, B, T, n_in): dL/du_t = U^T delta_t (what a module feeding the net would receive;
+    computed when first read).  With ``per_step``: ``grad_t`` (R, T, n_params), the gradient through
+    the time-t copy of each parameter (sum over t = grad).  With ``curvature``: ``curv`` (R, n_params)
+    and ``D`` (R, B, T, n) (the Becker-LeCun d2L/da_t2), plus ``curv_t`` (R, T, n_params) with
+    ``per_step``.
     """
 
     grad: np.ndarray
     delta: np.ndarray
-    grad_u: np.ndarray
+    U: np.ndarray = field(repr=False)  # (R, n, n_in), for grad_u
     grad_t: np.ndarray | None = None
     curv: np.ndarray | None = None
     curv_t: np.ndarray | None = None
     D: np.ndarray | None = None
+
+    @property
+    def grad_u(self) -> np.ndarray:
+        if self.delta.shape[-1] == self.U.shape[-1] == 1:  # one unit, one input: a product
+            return self.delta * self.U[:, None, None, 0, :]
+        return np.einsum("rbtn,rni->rbti", self.delta, self.U)
 
 
 @dataclass(frozen=True, eq=False)
@@ -233,26 +260,30 @@ class RecurrentNet:
             raise ValueError(f"lengths must lie in [1, T={u.shape[2]}], got lengths={bad.tolist()}")
         return u, lengths
 
-    def _forward(self, theta, u, lengths, cls=None) -> Trace:
+    def _forward(self, theta, u, lengths, cls=None, drive=None, head=None) -> Trace:
+        """The time loop.  ``drive`` (T, R, B, n), time-major: U u_t + b, when the caller has made it
+        (then ``u`` is only kept in the trace, and may be None); ``head`` (k, R, B, n), if given,
+        replaces the drive of the first k steps."""
         f, _ = ACTIVATIONS[self.activation]
         p = self.unpack(theta)
-        R, B, T, _ = u.shape
         n = self.n_units
-        dtype = np.result_type(theta, u)
-        Wt = np.swapaxes(p["W"], 1, 2)
-        drive = np.einsum("rbti,rni->trbn", u, p["U"]) + p["b"][None, :, None, :]  # U u_t + b, time first
-        xs = np.empty((T + 1, R, B, n), dtype=dtype)  # time-major while looping: contiguous slices
+        if drive is None:
+            drive = np.einsum("rbti,rni->trbn", u, p["U"]) + p["b"][None, :, None, :]  # U u_t + b
+        T, R, B, _ = drive.shape
+        xs = np.empty((T + 1, R, B, n), dtype=np.result_type(theta, drive))  # time-major
         xs[0] = p["x0"][:, None, :] if "x0" in p else 0.0
         one = n == 1 and not self.has_F  # one unit: a product, not a (1 x 1) matmul
         w = p["W"][:, None, :, 0] if one else None  # (R, 1, 1)
+        Wt = np.swapaxes(p["W"], 1, 2)
         with np.errstate(over="ignore", invalid="ignore"):
             for t in range(1, T + 1):
+                d = head[t - 1] if head is not None and t <= len(head) else drive[t - 1]
                 if one:  # in place: x_t = f(w x_{t-1} + drive_t) without temporaries
                     np.multiply(xs[t - 1], w, out=xs[t])
-                    xs[t] += drive[t - 1]
+                    xs[t] += d
                     xs[t] = f(xs[t]) if self.activation != "tanh" else np.tanh(xs[t], out=xs[t])
                     continue
-                a = xs[t - 1] @ Wt + drive[t - 1]
+                a = xs[t - 1] @ Wt + d
                 if self.has_F:  # unit by unit: a_i += sum_{j<i} F_ij x_j,t
                     F = p["F"]
                     for i in range(n):
@@ -260,10 +291,12 @@ class RecurrentNet:
                         xs[t, :, :, i] = f(a[..., i])
                 else:
                     xs[t] = f(a)
-            x = np.moveaxis(xs, 0, 2)  # (R, B, T + 1, n), a view
-            x_end = _at_end(x, lengths)
-            out = np.einsum("rbj,roj->rbo", x_end, p["V"]) + p["c"][:, None, :]
-        return Trace(x=x, out=out, u=u, lengths=lengths, cls=cls)
+            x_end = _at_end(np.moveaxis(xs, 0, 2), lengths)
+            if n == self.n_out == 1:  # a product, not a (1 x 1) contraction
+                out = x_end * p["V"][:, None, 0, :] + p["c"][:, None, :]
+            else:
+                out = np.einsum("rbj,roj->rbo", x_end, p["V"]) + p["c"][:, None, :]
+        return Trace(xs=xs, out=out, u=u, lengths=lengths, cls=cls)
 
     # -- backward -----------------------------------------------------------------------------------
 
@@ -297,7 +330,7 @@ class RecurrentNet:
         """
         theta = self.check_theta(theta)
         x, u, lengths = trace.x, trace.u, trace.lengths
-        R, B, T, _ = u.shape
+        R, B, T = x.shape[0], x.shape[1], x.shape[2] - 1
         if R != theta.shape[0] or x.shape[-1] != self.n_units:
             raise ValueError(
                 f"trace of shape {x.shape} does not fit theta of shape {theta.shape} and n={self.n_units}"
@@ -317,20 +350,16 @@ class RecurrentNet:
                 if np.any(self.mask[self.layout["V"][0]]) or curvature is not None
                 else None
             )
-            blocks = {"V": (dL, x_end), "x0": delta[:, :, 0] @ W}
+            blocks = {"V": (dL, x_end), "x0": delta[:, :, 0] @ W if "x0" in self.layout else None}
             grad, grad_t = self._assemble(delta, x, u, dL, x_end, end, blocks, per_step)
-            if delta.shape[-1] == u.shape[-1] == 1:  # one unit, one input: a product
-                grad_u = delta * p["U"][:, None, None, 0, :]
-            else:
-                grad_u = np.einsum("rbtn,rni->rbti", delta, p["U"])
             curv = curv_t = D = None
             if curvature is not None:
                 h = _check_out_array(curvature, (R, B, self.n_out), "curvature")
                 F2 = None if F is None else F**2
                 D = _backprop(x_tm, df, W**2, F2, np.einsum("rbo,roj->rbj", h, V**2), end_tm, square=True)
-                blocks2 = {"V": (h, x_end**2), "x0": D[:, :, 0] @ W**2}
-                curv, curv_t = self._assemble(D, x**2, u**2, h, x_end**2, end, blocks2, per_step)
-        return Grads(grad=grad, delta=delta, grad_u=grad_u, grad_t=grad_t, curv=curv, curv_t=curv_t, D=D)
+                blocks2 = {"V": (h, x_end**2), "x0": D[:, :, 0] @ W**2 if "x0" in self.layout else None}
+                curv, curv_t = self._assemble(D, x**2, None if u is None else u**2, h, x_end**2, end, blocks2, per_step)
+        return Grads(grad=grad, delta=delta, U=p["U"], grad_t=grad_t, curv=curv, curv_t=curv_t, D=D)
 
     def _assemble(self, delta, x, u, e, x_end, end, blocks, per_step):
         """Sum the per-(sequence, step) terms of each block into (R, n_params) and, if asked, keep
@@ -349,10 +378,14 @@ class RecurrentNet:
                 continue
             if name in terms:
                 left, right = terms[name]
+                if right is None:
+                    raise ValueError("the trace keeps no inputs u (trace.u is None): U cannot be trained")
                 if left.shape[-1] == right.shape[-1] == 1:  # a 1 x 1 block: a product, no matmul
-                    # time-major (T, R, B): contiguous for the loops' own buffers, summed over B last
-                    prod = np.moveaxis(left[..., 0], 2, 0) * np.moveaxis(right[..., 0], 2, 0)
-                    prod_t = _sum_over(prod, 2).T  # (R, T)
+                    # step by step on the time-major buffers (contiguous (R, B) slices), summed over B
+                    lt, rt = np.moveaxis(left[..., 0], 2, 0), np.moveaxis(right[..., 0], 2, 0)
+                    prod_t = np.empty((R, T), dtype=out.dtype)
+                    for t in range(T):
+                        prod_t[:, t] = (lt[t] * rt[t]).sum(axis=-1)  # contiguous: a fixed order
                     if per_step:
                         out_t[:, :, sl] = prod_t[:, :, None]
                     out[:, sl] = _sum_over(prod_t, 1)[:, None]
@@ -614,10 +647,13 @@ class LatchNet:
         if cls.shape != lengths.shape or not np.all((cls == 0) | (cls == 1)):
             raise ValueError(f"cls must be 0 or 1 with shape {lengths.shape}, got {cls!r}")
         cls = cls.astype(np.int64)
-        h = self.unpack(theta)["h"]
-        u = u.astype(np.result_type(u, theta), copy=True)
-        u[:, :, : self.L, 0] += np.take_along_axis(h, cls[:, :, None], axis=1)
-        return self.neuron._forward(th, u, lengths, cls)
+        h = self.unpack(theta)["h"]  # (R, 2, L)
+        # the neuron's drive U u_t + b = u_t (U = 1, b = 0 frozen), time-major, with h_t^{cls} added
+        u_tm = getattr(batch, "u_time_major", None)  # a batch keeps its time-major copy
+        u_tm = np.moveaxis(u, 2, 0) if u_tm is None else u_tm  # (T, R, B, 1)
+        h_t = np.moveaxis(h, 2, 0)[:, :, None, :]  # (L, R, 1, 2)
+        head = u_tm[: self.L] + np.where(cls[None, :, :, None] == 1, h_t[..., 1:], h_t[..., :1])
+        return self.neuron._forward(th, None, lengths, cls, drive=u_tm, head=head)
 
     def backward(self, theta, trace: Trace, dL, per_step: bool = False, curvature=None) -> Grads:
         """Exact BPTT: dL/dw from the neuron, dL/dh_t^k = sum_{b in class k} delta_{b,t}; curvatures
@@ -647,7 +683,7 @@ class LatchNet:
         curv = curv_t = None
         if g.curv is not None:
             curv, curv_t = combine(g.curv, g.curv_t, g.D)
-        return Grads(grad, g.delta, g.grad_u, grad_t, curv, curv_t, g.D)
+        return Grads(grad, g.delta, g.U, grad_t, curv, curv_t, g.D)
 
     def jacobian(self, theta, trace: Trace) -> np.ndarray:
         """d x_t / d x_{t-1} = w f'(a_t): (R, B, T, 1, 1)."""
@@ -674,23 +710,23 @@ def _backprop(x, df, W, F, inject, end, square: bool = False) -> np.ndarray:
     """
     T1, R, B, n = x.shape
     T = T1 - 1
-    s = np.zeros((T, R, B, n), dtype=np.result_type(x, W, inject))  # time-major while looping
+    s = np.empty((T, R, B, n), dtype=np.result_type(x, W, inject))  # time-major while looping
     nxt = np.zeros((R, B, n), dtype=s.dtype)
     one = n == 1 and F is None  # one unit: products, not (1 x 1) matmuls
     w = W[:, None, 0, :] if one else None  # (R, 1, 1)
     for t in range(T - 1, -1, -1):
         fp = df(x[t + 1])
         if square:
-            fp = fp * fp
-        g = np.where(end[t, :, :, None], inject, 0.0) + (nxt * w if one else nxt @ W)
+            fp *= fp
+        g = nxt * w if one else nxt @ W
+        g += np.where(end[t, :, :, None], inject, 0.0)  # [t = T_p] inject
         if F is None:
-            nxt = fp * g
+            np.multiply(fp, g, out=s[t])
         else:
-            nxt = np.empty_like(g)
             for i in range(n - 1, -1, -1):
-                gi = g[..., i] + np.einsum("rbk,rk->rb", nxt[..., i + 1 :], F[:, i + 1 :, i])
-                nxt[..., i] = fp[..., i] * gi
-        s[t] = nxt
+                gi = g[..., i] + np.einsum("rbk,rk->rb", s[t, ..., i + 1 :], F[:, i + 1 :, i])
+                s[t, ..., i] = fp[..., i] * gi
+        nxt = s[t]
     return np.moveaxis(s, 0, 2)  # (R, B, T, n), a view
 
 

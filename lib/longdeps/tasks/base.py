@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -68,9 +69,25 @@ class SequenceBatch:
     def T(self) -> int:
         return self.u.shape[2]
 
+    @cached_property
+    def u_time_major(self) -> np.ndarray:
+        """u as (T, R, B, n_in), contiguous and read-only: the layout the time loops read, made once
+        per batch (a fixed training set is presented at every epoch)."""
+        a = np.ascontiguousarray(np.moveaxis(self.u, 2, 0))
+        a.flags.writeable = False
+        return a
+
     def take(self, runs) -> SequenceBatch:
         """The batch of a subset of runs (index array or boolean mask on the runs axis)."""
-        return type(self)(**{f.name: getattr(self, f.name)[runs] for f in dataclasses.fields(self)})
+        runs = np.asarray(runs)
+        runs = np.flatnonzero(runs) if runs.dtype == bool else runs
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        new = type(self)(**{k: v if v is None else np.take(v, runs, axis=0) for k, v in fields.items()})
+        if "u_time_major" in self.__dict__:  # the time-major copy too, if it was made
+            a = np.take(self.u_time_major, runs, axis=1)
+            a.flags.writeable = False
+            new.__dict__["u_time_major"] = a
+        return new
 
 
 # ---- validation ---------------------------------------------------------------------------------
