@@ -1,9 +1,11 @@
-"""Unit tests for longdeps.dynamics: Jacobians, fixed points, h*, basins, bounds, bad inputs."""
+"""Unit tests for longdeps.dynamics: Jacobians, fixed points, h*, basins, bounds, bad inputs.  The
+trajectories they read come from the recurrent network (longdeps.models.theory, tested in test_theory)."""
 
 import numpy as np
 import pytest
 
 from longdeps import dynamics as d
+from longdeps.models import theory
 
 W2 = np.array([[1.8, 0.4], [0.4, 0.6]])
 
@@ -31,15 +33,15 @@ def test_log_jacobian_norm_matches_finite_differences_and_does_not_underflow():
     rng = np.random.default_rng(1)
     u = 0.1 * rng.normal(size=(6, 2))
     a0 = np.array([0.3, -0.2])
-    traj = d.rnn_trajectory(a0, W2, u)
+    traj = theory.trajectory(a0, W2, u)
     eps = 1e-6
     cols = [
-        (d.rnn_trajectory(a0 + eps * e, W2, u)[-1] - d.rnn_trajectory(a0 - eps * e, W2, u)[-1]) / (2 * eps)
+        (theory.trajectory(a0 + eps * e, W2, u)[-1] - theory.trajectory(a0 - eps * e, W2, u)[-1]) / (2 * eps)
         for e in np.eye(2)
     ]
     fd = np.stack(cols, axis=1)
     assert np.isclose(d.log_jacobian_norms(traj, W2)[-1], np.log(np.linalg.norm(fd, 2)), atol=1e-5)
-    long = d.rnn_trajectory(a0, W2, 0.1 * rng.normal(size=(500, 2)))
+    long = theory.trajectory(a0, W2, 0.1 * rng.normal(size=(500, 2)))
     logs = d.log_jacobian_norms(long, W2)
     assert np.all(np.isfinite(logs)) and logs[-1] < -300  # far below float underflow, still finite
 
@@ -116,16 +118,10 @@ def test_spectral_helpers_match_numpy():
     np.testing.assert_allclose(d.spectral_norm(P), np.linalg.norm(P, 2, axis=(-2, -1)), atol=1e-12)
 
 
-def test_uncertainty_ball_shrinks_inside_and_grows_outside():
-    w = np.array([[2.0]])
-    rho = d.uncertainty_ball(np.array([[3.0], [0.1]]), w, np.zeros((2, 10, 1)), 0.01)
-    assert rho[0, -1] < rho[0, 0] and rho[1, 3] > 2 * rho[1, 0]
-
-
 def test_temporal_terms_match_direct_computation():
     rng = np.random.default_rng(4)
     W = np.array([[1.5, 0.3], [-0.2, 1.1]])
-    traj = d.rnn_trajectory(np.array([1.0, -1.0]), W, 0.2 * rng.normal(size=(8, 2)))
+    traj = theory.trajectory(np.array([1.0, -1.0]), W, 0.2 * rng.normal(size=(8, 2)))
     g = np.array([0.3, -0.7])
     logs = d.log_temporal_terms(traj, W, g)
     for tau in range(1, 9):
@@ -150,7 +146,7 @@ def test_error_scaling_matches_eq1_recurrence():
     rng = np.random.default_rng(5)
     n, T = 4, 7
     W = rng.uniform(-1, 1, (n, n))
-    fp = d.fully_connected_run(W, rng.normal(size=(T, n)), "logistic")
+    fp = theory.fully_connected_run(W, rng.normal(size=(T, n)), "logistic")
     logs = d.log_error_scaling(W, fp)
     for q in range(1, T):
         direct = max(abs(_scaling_by_recurrence(W, fp, k, v, q)) for k in range(n) for v in range(n))
@@ -162,7 +158,7 @@ def test_bound_never_below_measured_on_random_nets(act, scale):
     rng = np.random.default_rng(6)
     n, T, R = 8, 60, 50
     W = rng.uniform(-scale / n, scale / n, (R, n, n))
-    fp = d.fully_connected_run(W, rng.normal(size=(R, T, n)), act)
+    fp = theory.fully_connected_run(W, rng.normal(size=(R, T, n)), act)
     measured = d.log_error_scaling(W, fp)
     bound = d.log_scaling_bound(W, d.ACTIVATIONS[act][2], np.arange(1, T))
     assert np.all(measured <= bound + 1e-12)
@@ -182,10 +178,7 @@ def test_bound_never_below_measured_on_random_nets(act, scale):
         lambda: d.basin_labels(np.zeros((0, 2)), W2, np.zeros((2, 2))),
         lambda: d.reduced_attracting_mask(np.zeros((0, 1)), [[2.0]]),
         lambda: d.reduced_attracting_mask(np.zeros((3, 1)), [[2.0]], criterion="trace"),
-        lambda: d.uncertainty_ball(np.zeros(2), W2, np.zeros((3, 2)), radius=-1.0),
         lambda: d.neuron_contraction_on_ball(1.0, 2.0, 0.0),
-        lambda: d.fully_connected_run(np.eye(2), np.zeros((3, 2)), "relu"),
-        lambda: d.rnn_trajectory(np.zeros(2), W2, np.zeros((0, 2))),
     ],
 )
 def test_bad_inputs_raise_value_error(call):

@@ -576,3 +576,30 @@ def test_srn_of_100_units_runs_fast():
     tr = net.forward(theta, b)
     net.backward(theta, tr, np.ones((1, 20, 1)), curvature=np.ones((1, 20, 1)))
     assert time.perf_counter() - t0 < 5.0
+
+
+@pytest.mark.parametrize(
+    "name", ["fully_connected_bias_x0", "parity", "parity_logistic", "srn_logistic", "one_unit"]
+)
+def test_keep_pre_keeps_the_values_fed_to_f_and_changes_nothing(name):
+    """forward(..., keep_pre=True): the same x and out bit for bit, and trace.pre (T, R, B, n) holds the
+    pre-activations a_t with f(a_t) = x_t exactly (the F nets too: a_t after the same-step terms)."""
+    net = NETS[name]()
+    theta = _theta(net, 2)
+    b = _batch(np.random.default_rng(8), 2, 3, 7, net.n_in)
+    plain, kept = net.forward(theta, b), net.forward(theta, b, keep_pre=True)
+    assert plain.pre is None and kept.pre.shape == (7, 2, 3, net.n_units)
+    np.testing.assert_array_equal(kept.xs, plain.xs)
+    np.testing.assert_array_equal(kept.out, plain.out)
+    f = np.tanh if net.activation == "tanh" else (lambda a: 1 / (1 + np.exp(-a)))
+    np.testing.assert_array_equal(f(kept.pre), kept.xs[1:])
+    P = net.unpack(theta)  # a_t = W x_{t-1} + F x_t + U u_t + b
+    x = kept.x
+    a = (
+        np.einsum("rij,rbtj->rbti", P["W"], x[:, :, :-1])
+        + np.einsum("rij,rbtj->rbti", P.get("F", np.zeros_like(P["W"])), x[:, :, 1:])
+        + np.einsum("rij,rbtj->rbti", P["U"], b.u)
+        + P["b"][:, None, None, :]
+    )
+    np.testing.assert_allclose(np.moveaxis(kept.pre, 0, 2), a, rtol=1e-13, atol=1e-14)
+    np.testing.assert_array_equal(kept.take([1]).pre, kept.pre[:, [1]])

@@ -110,6 +110,7 @@ def _check_steps(steps, name: str = "steps") -> int:
 
 # ---------------------------------------------------------------------------------------------------
 # The map M of a recurrent net, a_t = W tanh(a_{t-1}) + u_t  (BSF94 eq. 2; eq. 3 with u = 0)
+# (its trajectories are run by the one recurrent network: longdeps.models.theory.trajectory)
 # ---------------------------------------------------------------------------------------------------
 
 
@@ -125,33 +126,13 @@ def rnn_jacobian(a: np.ndarray, W: np.ndarray) -> np.ndarray:
     return W * (1.0 - np.tanh(a) ** 2)[..., None, :]
 
 
-def rnn_trajectory(a0: np.ndarray, W: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """a_0, a_1, ..., a_T of a_t = W tanh(a_{t-1}) + u_t (BSF94 eq. 2).
-
-    ``a0``: (..., n); ``u``: (..., T, n) (the inputs u_1..u_T).  Returns (..., T + 1, n).  A run that
-    overflows is kept (NaN/inf rows), never raised: callers mark it as failed.
-    """
-    u = np.asarray(u, dtype=float)
-    if u.ndim < 2 or u.shape[-2] == 0:
-        raise ValueError(f"u must have shape (..., T, n) with T >= 1, got {u.shape}")
-    a0 = np.asarray(a0, dtype=float)
-    batch = np.broadcast_shapes(a0.shape[:-1], u.shape[:-2])
-    a = np.broadcast_to(a0, batch + u.shape[-1:]).copy()
-    out = np.empty(batch + (u.shape[-2] + 1, u.shape[-1]))
-    out[..., 0, :] = a
-    for t in range(u.shape[-2]):
-        a = rnn_map(a, W) + u[..., t, :]
-        out[..., t + 1, :] = a
-    return out
-
-
 def log_jacobian_norms(traj: np.ndarray, W: np.ndarray) -> np.ndarray:
     """log || d a_t / d a_0 ||_2 for t = 0..T along a trajectory of eq. (2), in log space.
 
     d a_t / d a_0 = M'(a_{t-1}) ... M'(a_0) (the inputs are additive, so they do not enter).  The
     product is renormalised every step and its log scale accumulated, so 500-step products neither
-    underflow nor overflow.  ``traj``: (..., T + 1, n) from :func:`rnn_trajectory`.  Returns (..., T + 1)
-    (natural log; entry 0 is log ||I|| = 0).
+    underflow nor overflow.  ``traj``: (..., T + 1, n), e.g. from ``models.theory.trajectory``.  Returns
+    (..., T + 1) (natural log; entry 0 is log ||I|| = 0).
     """
     traj = np.asarray(traj, dtype=float)
     n, T = traj.shape[-1], traj.shape[-2] - 1
@@ -381,32 +362,6 @@ def spectral_norm(P: np.ndarray) -> np.ndarray:
     return np.linalg.norm(P, ord=2, axis=(-2, -1))
 
 
-def uncertainty_ball(center, W, u, radius: float, n_points: int = 64) -> np.ndarray:
-    """Fig. 3 computed: follow a ball of radius ``radius`` around ``center`` under eq. (2), every point
-    of the ball receiving the same inputs ``u``.  Returns the ball's radius rho_t = max distance of
-    its points from the trajectory of the centre, t = 0..T.
-
-    ``center``: (..., n); ``u``: (..., T, n).  Points are spread evenly on the sphere's surface (1-D:
-    the two ends; 2-D: a circle; n > 2: +-radius along each axis).
-    """
-    center = np.asarray(center, dtype=float)
-    if radius <= 0:
-        raise ValueError(f"radius must be > 0, got {radius!r}")
-    n = center.shape[-1]
-    if n == 1:
-        offs = np.array([[-1.0], [1.0]])
-    elif n == 2:
-        ang = np.linspace(0, 2 * np.pi, n_points, endpoint=False)
-        offs = np.stack([np.cos(ang), np.sin(ang)], axis=-1)
-    else:
-        offs = np.concatenate([np.eye(n), -np.eye(n)])
-    pts = center[..., None, :] + radius * offs  # (..., K, n)
-    u = np.asarray(u, dtype=float)
-    traj_c = rnn_trajectory(center, W, u)  # (..., T+1, n)
-    traj_p = rnn_trajectory(pts, W, u[..., None, :, :])  # (..., K, T+1, n)
-    return np.max(np.linalg.norm(traj_p - traj_c[..., None, :, :], axis=-1), axis=-2)
-
-
 # ---------------------------------------------------------------------------------------------------
 # Theorem 3 for the neuron: the input bound b_t = (1 - lambda_t) d
 # ---------------------------------------------------------------------------------------------------
@@ -468,26 +423,10 @@ def logistic(x):
 
 
 ACTIVATIONS = {
-    # name: (f, f', max f')
+    # name: (f, f' of the pre-activation, max f'); the nets themselves run in models.theory
     "logistic": (logistic, lambda x: logistic(x) * (1 - logistic(x)), 0.25),
     "tanh": (np.tanh, lambda x: 1 - np.tanh(x) ** 2, 1.0),
 }
-
-
-def fully_connected_run(W, x, activation: str = "logistic"):
-    """net_i(t) = sum_j w_ij a_j(t-1) + x_i(t), a_i(t) = f(net_i(t)), a(0) = 0.  Returns f'(net(t)) for
-    t = 1..T, shape (..., T, n).  ``W``: (..., n, n); ``x``: (..., T, n) external inputs."""
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
-    f, df, _ = ACTIVATIONS[activation]
-    x = np.asarray(x, dtype=float)
-    a = np.zeros(x.shape[:-2] + x.shape[-1:])
-    out = np.empty_like(x)
-    for t in range(x.shape[-2]):
-        net = np.einsum("...ij,...j->...i", W, a) + x[..., t, :]
-        a = f(net)
-        out[..., t, :] = df(net)
-    return out
 
 
 def log_error_scaling(W, fprime) -> np.ndarray:
@@ -497,7 +436,8 @@ def log_error_scaling(W, fprime) -> np.ndarray:
     at every output unit k at t = T form the matrix S(s) = F'(s) W^T F'(s+1) W^T ... F'(T-1) W^T
     ([S]_vk = d theta_v(s) / d theta_k(T)), the sum over all paths of eq. (2).  Computed backwards
     from s = T - 1 with renormalisation (log space).  ``W``: (..., n, n); ``fprime``: (..., T, n) =
-    f'(net(t)), t = 1..T.  Returns (..., T - 1), entry q-1 for lag q.
+    f'(net(t)), t = 1..T (``models.theory.fully_connected_run``).  Returns (..., T - 1), entry q-1 for
+    lag q.
     """
     fprime = np.asarray(fprime, dtype=float)
     T, n = fprime.shape[-2], fprime.shape[-1]

@@ -62,7 +62,8 @@ class Trace:
     computed on the zero padding and never read.  ``out`` (R, B, n_out) = V x_{T_p} + c; ``u`` (R, B,
     T, n_in) the inputs the units received (None when no trainable weight reads them: the latch
     neuron's U is frozen); ``lengths`` (R, B); ``cls`` (R, B) the class labels, when the model needs
-    them.
+    them.  ``pre`` (T, R, B, n), time-major, only when the forward pass was asked to keep them
+    (``keep_pre``): the pre-activations a_1..a_T, exactly the values the loop fed to f; else None.
     """
 
     xs: np.ndarray
@@ -70,6 +71,7 @@ class Trace:
     u: np.ndarray | None
     lengths: np.ndarray
     cls: np.ndarray | None = None
+    pre: np.ndarray | None = None
 
     @property
     def x(self) -> np.ndarray:
@@ -88,8 +90,12 @@ class Trace:
         runs = np.asarray(runs)
         runs = np.flatnonzero(runs) if runs.dtype == bool else runs
         return Trace(
-            np.take(self.xs, runs, axis=1), self.out[runs], None if self.u is None else self.u[runs],
-            self.lengths[runs], None if self.cls is None else self.cls[runs],
+            np.take(self.xs, runs, axis=1),
+            self.out[runs],
+            None if self.u is None else self.u[runs],
+            self.lengths[runs],
+            None if self.cls is None else self.cls[runs],
+            None if self.pre is None else np.take(self.pre, runs, axis=1),
         )
 
 
@@ -234,12 +240,13 @@ class RecurrentNet:
 
     # -- forward ------------------------------------------------------------------------------------
 
-    def forward(self, theta, batch) -> Trace:
+    def forward(self, theta, batch, keep_pre: bool = False) -> Trace:
         """Run every sequence of ``batch`` (``u`` (R, B, T, n_in), ``lengths`` (R, B)); returns a
-        :class:`Trace` with x (R, B, T + 1, n) and out (R, B, n_out)."""
+        :class:`Trace` with x (R, B, T + 1, n) and out (R, B, n_out).  ``keep_pre=True`` also keeps
+        the pre-activations a_1..a_T in ``trace.pre`` (T, R, B, n)."""
         theta = self.check_theta(theta)
         u, lengths = self.check_batch(theta, batch)
-        return self._forward(theta, u, lengths, getattr(batch, "cls", None))
+        return self._forward(theta, u, lengths, getattr(batch, "cls", None), keep_pre=keep_pre)
 
     def check_batch(self, theta: np.ndarray, batch) -> tuple[np.ndarray, np.ndarray]:
         """(u, lengths) of a batch, validated against theta's runs and the net's n_in."""
@@ -260,10 +267,11 @@ class RecurrentNet:
             raise ValueError(f"lengths must lie in [1, T={u.shape[2]}], got lengths={bad.tolist()}")
         return u, lengths
 
-    def _forward(self, theta, u, lengths, cls=None, drive=None, head=None) -> Trace:
+    def _forward(self, theta, u, lengths, cls=None, drive=None, head=None, keep_pre=False) -> Trace:
         """The time loop.  ``drive`` (T, R, B, n), time-major: U u_t + b, when the caller has made it
         (then ``u`` is only kept in the trace, and may be None); ``head`` (k, R, B, n), if given,
-        replaces the drive of the first k steps."""
+        replaces the drive of the first k steps.  ``keep_pre``: also store a_t (T, R, B, n), the
+        values fed to f, in the trace."""
         f, _ = ACTIVATIONS[self.activation]
         p = self.unpack(theta)
         n = self.n_units
@@ -272,6 +280,7 @@ class RecurrentNet:
         T, R, B, _ = drive.shape
         xs = np.empty((T + 1, R, B, n), dtype=np.result_type(theta, drive))  # time-major
         xs[0] = p["x0"][:, None, :] if "x0" in p else 0.0
+        pre = np.empty((T, R, B, n), dtype=xs.dtype) if keep_pre else None  # a_1..a_T, time-major
         one = n == 1 and not self.has_F  # one unit: a product, not a (1 x 1) matmul
         w = p["W"][:, None, :, 0] if one else None  # (R, 1, 1)
         Wt = np.swapaxes(p["W"], 1, 2)
@@ -281,6 +290,8 @@ class RecurrentNet:
                 if one:  # in place: x_t = f(w x_{t-1} + drive_t) without temporaries
                     np.multiply(xs[t - 1], w, out=xs[t])
                     xs[t] += d
+                    if pre is not None:
+                        pre[t - 1] = xs[t]
                     xs[t] = f(xs[t]) if self.activation != "tanh" else np.tanh(xs[t], out=xs[t])
                     continue
                 a = xs[t - 1] @ Wt + d
@@ -291,12 +302,14 @@ class RecurrentNet:
                         xs[t, :, :, i] = f(a[..., i])
                 else:
                     xs[t] = f(a)
+                if pre is not None:
+                    pre[t - 1] = a
             x_end = _at_end(np.moveaxis(xs, 0, 2), lengths)
             if n == self.n_out == 1:  # a product, not a (1 x 1) contraction
                 out = x_end * p["V"][:, None, 0, :] + p["c"][:, None, :]
             else:
                 out = np.einsum("rbj,roj->rbo", x_end, p["V"]) + p["c"][:, None, :]
-        return Trace(xs=xs, out=out, u=u, lengths=lengths, cls=cls)
+        return Trace(xs=xs, out=out, u=u, lengths=lengths, cls=cls, pre=pre)
 
     # -- backward -----------------------------------------------------------------------------------
 
@@ -358,7 +371,9 @@ class RecurrentNet:
                 F2 = None if F is None else F**2
                 D = _backprop(x_tm, df, W**2, F2, np.einsum("rbo,roj->rbj", h, V**2), end_tm, square=True)
                 blocks2 = {"V": (h, x_end**2), "x0": D[:, :, 0] @ W**2 if "x0" in self.layout else None}
-                curv, curv_t = self._assemble(D, x**2, None if u is None else u**2, h, x_end**2, end, blocks2, per_step)
+                curv, curv_t = self._assemble(
+                    D, x**2, None if u is None else u**2, h, x_end**2, end, blocks2, per_step
+                )
         return Grads(grad=grad, delta=delta, U=p["U"], grad_t=grad_t, curv=curv, curv_t=curv_t, D=D)
 
     def _assemble(self, delta, x, u, e, x_end, end, blocks, per_step):

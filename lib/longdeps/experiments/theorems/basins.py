@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import claims, dynamics
+from ...models import theory
 from ...profiles import sizes
 from .. import experiment
 from .common import W2, attractors_2d
@@ -43,19 +44,19 @@ def basins(profile: str = "book", w: float = 2.0) -> dict:
     r, T = BALL_RADIUS, s["ball_steps"]
     a_c = float(dynamics.critical_state(w))
     centres1 = np.array([[a_bar + 1.0], [0.15], [0.0]])
-    rho1 = dynamics.uncertainty_ball(centres1, W1, np.zeros((3, T, 1)), r)
-    centre_traj1 = dynamics.rnn_trajectory(centres1, W1, np.zeros((3, T, 1)))
+    rho1 = theory.uncertainty_ball(centres1, W1, np.zeros((3, T, 1)), r)
+    centre_traj1 = theory.trajectory(centres1, W1, np.zeros((3, T, 1)))
     v = np.linalg.eigh(W2)[1]  # columns: eigenvectors (ascending eigenvalues)
     unstable, stable = v[:, 1], v[:, 0]
     centres2 = np.stack([X2[0] + np.array([0.6, -0.6]), 0.15 * unstable, 0.6 * stable])
-    rho2 = dynamics.uncertainty_ball(centres2, W2, np.zeros((3, T, 2)), r, n_points=s["balls"])
-    centre_traj2 = dynamics.rnn_trajectory(centres2, W2, np.zeros((3, T, 2)))
+    rho2 = theory.uncertainty_ball(centres2, W2, np.zeros((3, T, 2)), r, n_points=s["balls"])
+    centre_traj2 = theory.trajectory(centres2, W2, np.zeros((3, T, 2)))
     in_gamma2 = dynamics.reduced_attracting_mask(centres2, W2, steps=s["steps"])
     lab_c2 = dynamics.basin_labels(centres2, W2, X2, steps=s["steps"] * 4)
     # the balls' points, for the picture (2-D)
     ang = np.linspace(0, 2 * np.pi, s["balls"], endpoint=False)
     ring = centres2[:, None, :] + r * np.stack([np.cos(ang), np.sin(ang)], -1)[None]
-    ring_traj = dynamics.rnn_trajectory(ring, W2, np.zeros((3, s["balls"], T, 2)))
+    ring_traj = theory.trajectory(ring, W2, np.zeros((3, s["balls"], T, 2)))
     return {
         "w": w,
         "a_bar": a_bar,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import claims, dynamics, runner
+from ...models import theory
 from ...profiles import sizes
 from .. import experiment
 from .common import LATCH_WEIGHTS, W2, attractors_2d, fit_slope, theorem3_setup
@@ -37,7 +38,7 @@ def _decay_trial(rngs, weights, steps, hold_noise):
         / np.maximum(np.linalg.norm(z, axis=-1, keepdims=True), 1.0)
         * np.stack([g.uniform(size=(steps, 1)) for g in rngs])
     )
-    lat2 = dynamics.rnn_trajectory(np.broadcast_to(X, (R, 2)), W2, z)
+    lat2 = theory.trajectory(np.broadcast_to(X, (R, 2)), W2, z)
     log_lat2 = dynamics.log_jacobian_norms(lat2, W2) / np.log(10)
     max_norm2 = np.max(dynamics.spectral_norm(dynamics.rnn_jacobian(lat2[:, :-1], W2)), axis=-1)
     held2 = np.concatenate(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import claims, dynamics, runner
+from ...models import theory
 from ...profiles import sizes
 from .. import experiment
 from .common import LATCH_WEIGHTS, W2, attractors_2d, log10_sum, theorem3_setup
@@ -26,7 +27,7 @@ def _eq4_trial(rngs, weights, steps):
     X = attractors_2d()[0]
     z = np.stack([g.normal(size=(steps, 2)) for g in rngs])
     z = 0.3 * z / np.maximum(np.linalg.norm(z, axis=-1, keepdims=True), 1.0)
-    traj2 = dynamics.rnn_trajectory(np.broadcast_to(X, (len(rngs), 2)), W2, z)
+    traj2 = theory.trajectory(np.broadcast_to(X, (len(rngs), 2)), W2, z)
     x2 = np.tanh(traj2[:, -1])
     dC2 = (x2 - TARGET * np.sign(X)) * (1 - x2**2)
     terms2 = dynamics.log_temporal_terms(traj2, W2, dC2)

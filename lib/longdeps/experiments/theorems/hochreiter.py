@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import claims, dynamics, runner
+from ...models import theory
 from ...profiles import sizes
 from .. import experiment
 from .common import fit_slope
@@ -27,7 +28,7 @@ def random_nets(rngs, units: int, w_max: float, steps: int, activation: str):
     returns (W, f'(net(t))) stacked over the generators."""
     W = np.stack([g.uniform(-w_max, w_max, size=(units, units)) for g in rngs])
     x = np.stack([g.normal(size=(steps, units)) for g in rngs])
-    return W, dynamics.fully_connected_run(W, x, activation)
+    return W, theory.fully_connected_run(W, x, activation)
 
 
 def _hochreiter_trial(rngs, units, steps):
