@@ -107,6 +107,21 @@ def test_presentation_cell_rules_can_fail(cid):
     assert c.judge({"presentations": None, "paper": paper}) == claims.NOT_RUN
 
 
+def test_a_spent_budget_below_the_papers_count_cannot_be_judged():
+    """Runs that spent a budget far below the paper's count give a lower bound only: "not run" then,
+    whichever way the bare ratio points; a count well under the budget is still judged."""
+    from longdeps.experiments.alternatives.tables import presentations_verdict
+
+    assert presentations_verdict({"presentations": 5e3, "budget": 5000, "paper": 8.1e4}) == claims.NOT_RUN
+    assert presentations_verdict({"presentations": 5e3, "budget": 5000, "paper": 1.1e4}) == claims.REPRODUCED
+    assert (
+        presentations_verdict({"presentations": 2e3, "budget": 5000, "paper": 8.1e4}) == claims.NOT_REPRODUCED
+    )
+    assert (
+        presentations_verdict({"presentations": 5e3, "budget": None, "paper": 8.1e4}) == claims.NOT_REPRODUCED
+    )
+
+
 def test_the_error_tolerance_widens_with_the_standard_error():
     from longdeps.experiments.alternatives.tables import error_verdict
 
