@@ -74,6 +74,18 @@ def test_a_cell_does_not_depend_on_the_other_cells():
     np.testing.assert_array_equal(one["errors"][:, :, 0], two["errors"][:, :, 1])
 
 
+def test_a_column_run_alone_is_that_column_of_the_grid():
+    """run_problem runs (and caches) one T column at a time: column k alone gives the numbers it has in
+    the whole grid, bit for bit."""
+    b = grid.budgets(200, 2000)
+    kw = dict(problem="parity", Ts=[3, 5, 10], algorithms=["backprop", "multigrid"], budgets=b)
+    whole = common.problem_trial(trial_rngs(3, [0, 1]), **kw)
+    for k in range(3):
+        alone = common.problem_trial(trial_rngs(3, [0, 1]), **kw, columns=[k])
+        for f in whole:
+            np.testing.assert_array_equal(alone[f][:, 0], whole[f][:, k])
+
+
 def test_the_parity_reading():
     for table in (paper.TABLE3, paper.TABLE4):
         for a, row in table.items():

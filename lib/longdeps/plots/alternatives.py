@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..experiments.alternatives import ALGORITHMS, LABELS, PROBLEM_LABELS, PROBLEMS
+from ..experiments.alternatives.common import ONLINE, SEARCH
 
 #: Fig. 4's markers (BSF94 caption), plus one for random guessing
 MARKERS = {
@@ -30,7 +31,8 @@ def _interval(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def plot_fig4(res: dict, note: str = ""):
     """3 x 2 panels: per problem, the mean final error (left) and mean presentations (right, log) versus
     T, each algorithm a line; the bars reach the 10th and 90th percentiles of the trials (a skewed mean
-    may lie outside them: the bar then stops at the mean)."""
+    may lie outside them: the bar then stops at the mean).  Grey lines: the presentation budgets
+    (dashed on-line learners, dotted search learners)."""
     fig, axes = plt.subplots(3, 2, figsize=(11, 10))
     for row, p in enumerate(PROBLEMS):
         r = res[p]
@@ -60,6 +62,16 @@ def plot_fig4(res: dict, note: str = ""):
         axes[row, 1].set(
             ylabel="sequence presentations", yscale="log", title=f"{PROBLEM_LABELS[p]}: presentations"
         )
+        budgets = r.get("budgets", {})
+        for kind, style in (("on-line", "--"), ("search", ":")):
+            # the budgets: a count on its line is a run that stopped unlearned when the budget ran out
+            b = {budgets[a] for a in (ONLINE if kind == "on-line" else SEARCH) if a in budgets}
+            for v in sorted(b):
+                axes[row, 1].axhline(v, color="0.5", lw=0.8, ls=style, zorder=0)
+                axes[row, 1].annotate(
+                    f"{kind} budget", (1.0, v), xycoords=("axes fraction", "data"), ha="right",
+                    va="bottom", fontsize=7, color="0.4",
+                )  # fmt: skip
     axes[0, 0].legend(fontsize=7, ncol=2, loc="upper left")
     fig.suptitle("BSF94 Fig. 4, recomputed: mean of the trials, bars = 10-90% of the trials", fontsize=11)
     fig.tight_layout()

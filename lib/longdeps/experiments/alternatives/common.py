@@ -186,17 +186,20 @@ def cell_trial(rngs, *, problem: str, T: int, algorithm: str, budget: int) -> di
     }
 
 
-def problem_trial(rngs, *, problem: str, Ts, algorithms, budgets) -> dict:
-    """Every (T, algorithm) cell of ``problem`` for the runs of ``rngs`` (the runner's trial function).
+def problem_trial(rngs, *, problem: str, Ts, algorithms, budgets, columns=None) -> dict:
+    """The (T, algorithm) cells of ``problem`` for the runs of ``rngs`` (the runner's trial function).
 
-    Run r first draws one seed per T from ``rngs[r]``; every algorithm of cell (T, .) then starts from
-    ``default_rng(that seed)``, which draws the training set and theta0 first: within a trial every
-    algorithm gets the same data and start at each T, and no cell depends on which others ran.
-    ``budgets``: presentations allowed per algorithm.  Returns (R, len(Ts), len(algorithms)) arrays."""
+    Run r first draws one seed per T of ``Ts`` from ``rngs[r]``; every algorithm of cell (T, .) then
+    starts from ``default_rng(that seed)``, which draws the training set and theta0 first: within a
+    trial every algorithm gets the same data and start at each T, and no cell depends on which others
+    ran.  ``budgets``: presentations allowed per algorithm.  ``columns``: the indices into ``Ts`` to
+    run (default all; the seeds are drawn for all of ``Ts`` either way, so column k's numbers are the
+    same whether it runs alone or with the others).  Returns (R, len(columns), len(algorithms)) arrays."""
     seeds = np.stack([rng.integers(0, 2**63 - 1, size=len(Ts)) for rng in rngs])  # (R, nT)
     fields = ("errors", "presentations", "converged", "diverged", "loss")
     out = {k: [] for k in fields}
-    for k, T in enumerate(Ts):
+    for k in range(len(Ts)) if columns is None else columns:
+        T = Ts[k]
         row = {f: [] for f in fields}
         for a in algorithms:
             sub = [np.random.default_rng(int(s)) for s in seeds[:, k]]

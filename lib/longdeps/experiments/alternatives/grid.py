@@ -1,10 +1,12 @@
 """One problem's grid of (T, algorithm) cells, run through the runner (BSF94 Section V-E protocol).
 
-:func:`run_problem` runs every cell of one problem for ``trials`` trials as one runner call whose trial
-function (:func:`~.common.problem_trial`) advances a batch of trials through every cell, each cell one
-array computation over the batch's trials; the batches go to ``executor`` (two worker processes by
-default).  The numbers do not depend on the executor or the batch split (the runner's rule: trial i
-always draws from the same generator).
+:func:`run_problem` runs one problem for ``trials`` trials as one runner call per T column, whose trial
+function (:func:`~.common.problem_trial`) advances a batch of trials through the column's cells, each
+cell one array computation over the batch's trials; the batches go to ``executor`` (two worker
+processes by default, or a Dask cluster).  Each column is cached as soon as its batches complete, so
+an interrupted run (the ``paper`` profile takes hours) resumes at the column it stopped in, and a
+column's progress bar says which T is running.  The numbers do not depend on the executor, the batch
+split or the column split (the runner's rule: trial i always draws from the same generator).
 """
 
 from __future__ import annotations
@@ -25,16 +27,20 @@ def run_problem(name: str, problem: str, Ts, trials: int, online: int, search: i
     """The (trials, len(Ts), len(ALGORITHMS)) arrays ``errors``, ``presentations``, ``converged``,
     ``diverged``, ``loss`` of ``problem``, plus ``T`` and ``budgets``."""
     b = budgets(online, search)
-    size = max(1, -(-trials // 2))
-    out = runner.run_trials(
-        f"{name}.{problem}",
-        problem_trial,
-        trials,
-        config={"problem": problem, "Ts": [int(t) for t in Ts], "algorithms": list(ALGORITHMS), "budgets": b},
-        seed=seed,
-        batch_size=size,
-        executor=executor,
-    )
+    Ts = [int(t) for t in Ts]
+    config = {"problem": problem, "Ts": Ts, "algorithms": list(ALGORITHMS), "budgets": b}
+    columns = [
+        runner.run_trials(
+            f"{name}.{problem}.T{T}",
+            problem_trial,
+            trials,
+            config={**config, "columns": [k]},
+            seed=seed,
+            executor=executor,
+        )
+        for k, T in enumerate(Ts)
+    ]
+    out = {f: np.concatenate([c[f] for c in columns], axis=1) for f in columns[0]}  # (trials, nT, nA)
     return {**out, "T": np.asarray(Ts), "budgets": b}
 
 
