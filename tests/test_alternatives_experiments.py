@@ -14,7 +14,7 @@ def test_experiments_are_registered_in_the_subpackage():
     from longdeps import experiments
 
     reg = experiments.load_all()
-    for fn in (al.tables, al.fig4):
+    for fn in (al.tables, al.fig4, al.discrete_readings):
         assert reg[fn.experiment_name] is fn
         assert fn.__module__.startswith("longdeps.experiments.alternatives.")
 
@@ -84,6 +84,22 @@ def test_a_column_run_alone_is_that_column_of_the_grid():
         alone = common.problem_trial(trial_rngs(3, [0, 1]), **kw, columns=[k])
         for f in whole:
             np.testing.assert_array_equal(alone[f][:, 0], whole[f][:, k])
+
+
+def test_the_second_reading_meets_the_grids_trials(smoke):
+    """The feasible reading runs on the tables' parity trials: run through the same path, the printed
+    reading gives the grid's discrete column bit for bit; the feasible one draws other numbers."""
+    t, _ = smoke
+    s = al.discrete_readings("smoke", executor="serial")
+    assert s["errors"].shape == t["parity"]["errors"][:, :, :1].shape
+    assert s["budgets"] == {"discrete_feasible": t["parity"]["budgets"]["discrete"]}
+    kw = dict(trials=2, online=200, search=2000, seed=1994, executor="serial")
+    again = grid.run_problem("test.readings", "parity", [3], algorithms=("discrete",), **kw)
+    j = al.ALGORITHMS.index("discrete")
+    for f in ("errors", "presentations", "converged"):
+        np.testing.assert_array_equal(again[f][:, :, 0], t["parity"][f][:, :1, j])
+    with pytest.raises(KeyError, match="unknown algorithm"):
+        common.make_learner("discrete_typo", *common.setup(trial_rngs(0, [0]), "parity", 3)[1::-1])
 
 
 def test_the_parity_reading():

@@ -45,7 +45,8 @@ Choices where the paper is silent or inconsistent:
   correct unit with probability about 1/2 when g is small (the source of the "very irregular" learning
   curves, NIPS Section 5); the paper also says "we must insure that Dy_i is in {2, -2, 0}", which a
   draw on {-2 y_i, 0} with E[Dy_i] = g_i (when g_i points the way y_i can flip) does with far less
-  noise.  Not the paper's eq. (10); offered for comparison (on parity it converges more often).
+  noise.  Not the paper's eq. (10); offered for comparison (the chapter runs both on parity: at the
+  book's sizes it takes a few points off the error and solves parity hardly more often).
 * choice: g = 0 exactly (no error reaches the unit, e.g. steps after a sequence's end, or a unit with
   no path to the output) gives Dy = 0 rather than a coin flip S(0).
 * choice: sign(0) = +1 (eq. 8 counts a_i >= 0 as the +1 side).

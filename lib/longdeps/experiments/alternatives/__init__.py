@@ -7,6 +7,8 @@ Section 7 and Tables 1-4; Hochreiter, Bengio, Frasconi & Schmidhuber 2001, Secti
 * :mod:`.paper` -- the numbers of BF94 Tables 1-4 and the reading of the garbled parity tables;
 * :mod:`.tables` -- experiment ``alternatives.tables`` (2-sequence, parity) and one claim per table cell;
 * :mod:`.fig4` -- experiment ``alternatives.fig4`` (adds the latch) and the comparative claims;
+* :mod:`.readings` -- experiment ``alternatives.readings``: discrete error propagation under a second
+  reading of eq. (10), on the parity trials of the tables (no claim);
 * :mod:`.explore` -- the explorer's backend (not an experiment).
 """
 
@@ -16,6 +18,7 @@ from .common import ALGORITHMS, CHAPTER, LABELS, PROBLEM_LABELS, PROBLEMS, PROTO
 from .explore import explorer_run
 from .fig4 import fig4
 from .paper import PARITY_COLUMNS, TABLES
+from .readings import discrete_readings
 from .tables import cell, em_cells, tables
 
 __all__ = [
@@ -29,6 +32,7 @@ __all__ = [
     "Protocol",
     "TABLES",
     "cell",
+    "discrete_readings",
     "em_cells",
     "explorer_run",
     "fig4",

@@ -14,21 +14,26 @@ from __future__ import annotations
 import numpy as np
 
 from ... import runner
-from .common import ALGORITHMS, ONLINE, problem_trial
+from .common import ALGORITHMS, ONLINE, READINGS, problem_trial
 
 
-def budgets(online: int, search: int) -> dict[str, int]:
-    """Presentations allowed per algorithm: ``online`` for the four on-line learners, ``search`` for the
-    three search learners."""
-    return {a: int(online if a in ONLINE else search) for a in ALGORITHMS}
+def budgets(online: int, search: int, algorithms=ALGORITHMS) -> dict[str, int]:
+    """Presentations allowed per algorithm: ``online`` for the on-line learners (and the second
+    readings, all on-line), ``search`` for the three search learners."""
+    return {a: int(online if a in ONLINE + READINGS else search) for a in algorithms}
 
 
-def run_problem(name: str, problem: str, Ts, trials: int, online: int, search: int, seed: int, executor):
-    """The (trials, len(Ts), len(ALGORITHMS)) arrays ``errors``, ``presentations``, ``converged``,
-    ``diverged``, ``loss`` of ``problem``, plus ``T`` and ``budgets``."""
-    b = budgets(online, search)
+def run_problem(
+    name: str, problem: str, Ts, trials: int, online: int, search: int, seed: int, executor,
+    algorithms=ALGORITHMS,
+):  # fmt: skip
+    """The (trials, len(Ts), len(algorithms)) arrays ``errors``, ``presentations``, ``converged``,
+    ``diverged``, ``loss`` of ``problem``, plus ``T`` and ``budgets``.  With the same ``seed`` and
+    ``Ts``, trial i of every algorithm sees the same training set and start, whatever ``algorithms``
+    holds (a second reading run apart meets the grid's data)."""
+    b = budgets(online, search, algorithms)
     Ts = [int(t) for t in Ts]
-    config = {"problem": problem, "Ts": Ts, "algorithms": list(ALGORITHMS), "budgets": b}
+    config = {"problem": problem, "Ts": Ts, "algorithms": list(algorithms), "budgets": b}
     columns = [
         runner.run_trials(
             f"{name}.{problem}.T{T}",
