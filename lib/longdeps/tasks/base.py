@@ -72,7 +72,8 @@ class SequenceBatch:
     @cached_property
     def u_time_major(self) -> np.ndarray:
         """u as (T, R, B, n_in), contiguous and read-only: the layout the time loops read, made once
-        per batch (a fixed training set is presented at every epoch)."""
+        per batch (a fixed training set is presented at every epoch).  A batch is a value: changing
+        its u in place after this was read would leave the copy stale."""
         a = np.ascontiguousarray(np.moveaxis(self.u, 2, 0))
         a.flags.writeable = False
         return a
