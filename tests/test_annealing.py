@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from search_stand_ins import Batch, Identity, gens
 
 from longdeps.learning.annealing import (
     SimulatedAnnealing,
@@ -23,37 +24,6 @@ from longdeps.tasks.parity import Parity
 
 
 # ------------------------------------------------------------------------ stand-ins: a plain cost
-@dataclass(frozen=True)
-class Batch:
-    lengths: np.ndarray  # (R, B)
-
-    @property
-    def n_runs(self):
-        return self.lengths.shape[0]
-
-    def take(self, runs):
-        return Batch(self.lengths[runs])
-
-
-@dataclass(frozen=True)
-class Out:
-    out: np.ndarray
-
-
-@dataclass(frozen=True)
-class Identity:
-    """out = theta: the cost is a function of the parameters alone."""
-
-    n_params: int
-
-    @property
-    def mask(self):
-        return np.ones(self.n_params)
-
-    def forward(self, theta, batch):
-        return Out(np.asarray(theta, dtype=float)[:, None, :])
-
-
 @dataclass(frozen=True)
 class Quadratic:
     """C = 1/2 sum_i a_i theta_i^2 (``linear``: C = sum_i a_i theta_i); success when C < ``goal``."""
@@ -76,10 +46,6 @@ class Quadratic:
 
 def batch_of(R, B=1):
     return Batch(np.ones((R, B), dtype=np.int64))
-
-
-def gens(R, base=0):
-    return [np.random.default_rng(base + r) for r in range(R)]
 
 
 # ---------------------------------------------------------------------------------------- pieces

@@ -8,46 +8,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from search_stand_ins import Batch, Identity, gens
 
 from longdeps.learning.fit import fit, until_success
 from longdeps.learning.multigrid import MultigridRandomSearch, until_stuck
 from longdeps.models.rnn import LatchNet, parity_net
 from longdeps.tasks.latch_v import LatchV
 from longdeps.tasks.parity import Parity
-
-
-@dataclass(frozen=True)
-class Batch:
-    lengths: np.ndarray  # (R, B)
-
-    @property
-    def n_runs(self):
-        return self.lengths.shape[0]
-
-    def take(self, runs):
-        return Batch(self.lengths[runs])
-
-
-@dataclass(frozen=True)
-class Out:
-    out: np.ndarray
-
-
-@dataclass(frozen=True)
-class Identity:
-    """out = theta; ``frozen`` coordinates have mask 0."""
-
-    n_params: int
-    frozen: tuple = ()
-
-    @property
-    def mask(self):
-        m = np.ones(self.n_params)
-        m[list(self.frozen)] = 0.0
-        return m
-
-    def forward(self, theta, batch):
-        return Out(np.asarray(theta, dtype=float)[:, None, :])
 
 
 @dataclass(frozen=True)
@@ -65,10 +32,6 @@ class Quadratic:
 
     def errors(self, out, batch):
         return np.zeros(out.shape[0])
-
-
-def gens(R, base=0):
-    return [np.random.default_rng(base + r) for r in range(R)]
 
 
 def test_shrinks_by_0_9_per_improvement_and_never_worsens():

@@ -159,7 +159,7 @@ class SimulatedAnnealing:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             new = ~s["started"][idx]
             if new.any():  # the cost of the starting point (Corana's step 0)
-                cost, ok = self._cost(x, sub)
+                cost, ok = cost_and_success(self.model, self.task, x, sub)
                 f, evals = np.where(new, cost, f), evals + new
                 better = new & (cost < f_opt)
                 x_opt[better], f_opt[better] = x[better], cost[better]
@@ -168,7 +168,7 @@ class SimulatedAnnealing:
                 alive = ~solved
                 xt = x.copy()
                 xt[:, h] += moves[:, i] * v[:, h]
-                cost, ok = self._cost(xt, sub)
+                cost, ok = cost_and_success(self.model, self.task, xt, sub)
                 evals += alive
                 accept = alive & metropolis(f, cost, temp, coins[:, i])
                 x[accept], f[accept] = xt[accept], cost[accept]
@@ -209,10 +209,6 @@ class SimulatedAnnealing:
     def params(self, state: AnnealingState) -> np.ndarray:
         """x_opt, the best point seen (theta0 before any step), (R, n_params)."""
         return state.x_opt
-
-    def _cost(self, theta: np.ndarray, batch) -> tuple[np.ndarray, np.ndarray]:
-        """The cost (R,) (inf where not finite) and the success test (R,) of ``theta`` on ``batch``."""
-        return cost_and_success(self.model, self.task, theta, batch)
 
 
 def metropolis(f: np.ndarray, f_new: np.ndarray, temp: np.ndarray, coin: np.ndarray) -> np.ndarray:

@@ -114,7 +114,7 @@ class MultigridRandomSearch:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             new = ~s["started"][idx]
             if new.any():
-                cost, ok = self._cost(x, sub)
+                cost, ok = cost_and_success(self.model, self.task, x, sub)
                 f, evals = np.where(new, cost, f), evals + new
                 solved |= new & ok
             for j in range(K):
@@ -122,7 +122,7 @@ class MultigridRandomSearch:
                 if not alive.any():
                     break
                 xt = x + draws[:, j] * size
-                cost, ok = self._cost(xt, sub)
+                cost, ok = cost_and_success(self.model, self.task, xt, sub)
                 evals += alive
                 recent[alive] = np.concatenate([recent[alive, 1:], cost[alive, None]], axis=1)
                 better = alive & (cost < f)
@@ -142,7 +142,3 @@ class MultigridRandomSearch:
     def params(self, state: MultigridState) -> np.ndarray:
         """The best point (theta0 before any step), (R, n_params)."""
         return state.x
-
-    def _cost(self, theta: np.ndarray, batch) -> tuple[np.ndarray, np.ndarray]:
-        """The cost (R,) (inf where not finite) and the success test (R,) of ``theta`` on ``batch``."""
-        return cost_and_success(self.model, self.task, theta, batch)
